@@ -1,0 +1,1 @@
+"""The command line: a thin dispatcher in front of one Hydra app per Hydra-backed command."""

@@ -1,0 +1,94 @@
+"""Rich tables printed at the end of a command (stdout)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.4f}" if isinstance(value, int | float) else "—"
+
+
+def _interval(values: list[float] | None) -> str:
+    return f"[{values[0]:+.4f}, {values[1]:+.4f}]" if values else "—"
+
+
+def model_table(metadata: dict[str, Any]) -> Table:
+    """Metrics of one model next to its baseline, with the lift's interval on the main metric."""
+    metrics, baseline, ci = metadata["metrics"], metadata["baseline_metrics"], metadata["metrics_ci"]
+    main = metadata["main_metric"]
+    table = Table(title=f"{metadata['model_id']}", title_justify="left")
+    for column in ("metric", "model", "baseline", "lift", "95% interval of lift"):
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    for name, value in metrics.items():
+        if name not in baseline:
+            continue
+        lift = value - baseline[name]
+        table.add_row(
+            f"[bold]{name}[/bold]" if name == main else name,
+            _fmt(value),
+            _fmt(baseline[name]),
+            f"{lift:+.4f}",
+            _interval(ci.get(f"lift_{name}")),
+        )
+    for name, value in metrics.items():
+        if name not in baseline:
+            table.add_row(name, _fmt(value), "", "", "")
+    verdict = "beats" if metadata.get("beats_baseline") else "does NOT beat"
+    table.caption = f"{metadata['model_type']} {verdict} the baseline ({metadata['baseline']}) on {main}"
+    return table
+
+
+def summary_table(models: Iterable[dict[str, Any]]) -> Table:
+    """One row per model: its key metric, the baseline's, and the lift with its interval."""
+    table = Table(title="riskforge demo results", title_justify="left")
+    for column in ("model", "window", "key metric", "model", "baseline", "lift", "95% interval", "beats baseline"):
+        table.add_column(column, justify="left" if column in ("model", "key metric") else "right")
+    for m in models:
+        main = m["main_metric"]
+        value, base = m["metrics"][main], m["baseline_metrics"][main]
+        table.add_row(
+            m["model_type"],
+            str(m["training_period"]["window_days"]),
+            main,
+            _fmt(value),
+            _fmt(base),
+            f"{value - base:+.4f}",
+            _interval(m["metrics_ci"].get(f"lift_{main}")),
+            "yes" if m["beats_baseline"] else "no",
+        )
+    return table
+
+
+def console() -> Console:
+    """A console on stdout; when it is not a terminal, wide enough that tables are not truncated."""
+    return Console(width=None if sys.stdout.isatty() else 132)
+
+
+def show(table: Table) -> None:
+    console().print(table)
+
+
+def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _flatten(inner, f"{prefix}{key}.")
+    elif isinstance(value, list) and len(value) > 8:
+        yield prefix.rstrip("."), f"{len(value)} entries: {', '.join(map(str, value[:8]))}, ..."
+    else:
+        yield prefix.rstrip("."), str(value)
+
+
+def world_table(network: str, summary: dict[str, Any]) -> Table:
+    """The synthetic world's self-description, flattened to key/value rows."""
+    table = Table(title=f"synthetic world: {network}", title_justify="left")
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    for key, value in _flatten(summary):
+        table.add_row(key, value)
+    return table

@@ -1,0 +1,61 @@
+"""Label sources: where ground truth comes from, resolved to one risk grade per entity key.
+
+Grades are 0 (unlabelled), 1 low, 2 medium, 3 high, 4 critical; model types map them to targets.
+Label SQL is kept apart from feature SQL: the runner joins it on the entity set only, so nothing derived
+from an entity's own labels can become one of its features.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+from riskforge.hookspecs import hookimpl
+
+RISK_GRADES = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+GRADE_SQL = (
+    "multiIf(lower(risk_level) = 'critical', 4, lower(risk_level) = 'high', 3, "
+    "lower(risk_level) = 'medium', 2, lower(risk_level) = 'low', 1, 0)"
+)
+
+
+class LabelSource(ABC):
+    """Subclass and register from a plugin's ``riskforge_label_sources`` hook."""
+
+    name: ClassVar[str]
+    key: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+    notes: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def grades_sql(self) -> str:
+        """SELECT ``key``, ``label_grade`` (UInt8) using rows dated on or before ``{as_of:Date}``."""
+
+    @abstractmethod
+    def newest_date_sql(self) -> str:
+        """SELECT the newest date any label is known (the default ``labels.as_of``)."""
+
+
+class AddressLabels(LabelSource):
+    """raw_address_labels as DATA_CONTRACT.md resolves it: the highest risk_level of the address among
+    rows dated on or before ``labels.as_of``, whatever their window_days."""
+
+    name = "address_labels"
+    key = "address"
+    tables = ("raw_address_labels",)
+
+    def grades_sql(self) -> str:
+        return f"""
+        SELECT address, toUInt8(max({GRADE_SQL})) AS label_grade
+        FROM {{database:Identifier}}.raw_address_labels
+        WHERE processing_date <= {{as_of:Date}}
+        GROUP BY address
+        """
+
+    def newest_date_sql(self) -> str:
+        return "SELECT max(processing_date) FROM {database:Identifier}.raw_address_labels"
+
+
+@hookimpl
+def riskforge_label_sources() -> list[LabelSource]:
+    return [AddressLabels()]

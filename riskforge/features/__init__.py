@@ -1,0 +1,1 @@
+"""Feature groups: declarative SQL evaluated in ClickHouse, composed into one query per entity level."""

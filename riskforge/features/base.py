@@ -1,0 +1,90 @@
+"""The feature-group contract: a named, declarative piece of SQL that ClickHouse executes.
+
+A group reads the run's entity set (the CTE ``entities``: one row per alert, or per cluster, of the
+window) and the warehouse tables it declares, and returns one row per entity keyed like ``entities``
+with its own output columns. The runner composes the selected groups into one query per entity level.
+Values reach SQL only through ``SqlContext.bind``; table names only through ``SqlContext.table``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from riskforge.data.contract import contract_columns
+from riskforge.errors import ConfigError
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+ENTITY_KEYS = {"alert": ("processing_date", "alert_id"), "cluster": ("processing_date", "cluster_id")}
+
+
+def check_identifier(name: str, what: str) -> str:
+    if not IDENTIFIER.fullmatch(name):
+        raise ConfigError(f"{what} {name!r} is not an identifier ([A-Za-z_][A-Za-z0-9_]*)")
+    return name
+
+
+@dataclasses.dataclass
+class SqlContext:
+    """What a group may know while writing its SQL, and the only way it passes values to ClickHouse.
+
+    The run's standard parameters are always bound: ``{database:Identifier}``, ``{window:UInt16}``,
+    ``{start_date:Date}``, ``{end_date:Date}`` (the run's processing_date range) and ``{as_of:Date}``
+    (the label cut-off).
+    """
+
+    entity: str
+    window: int
+    params: dict[str, Any]
+    columns_of: Callable[[str], dict[str, str]]
+    bindings: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def bind(self, value: Any, ch_type: str) -> str:
+        """Return a server-side parameter placeholder for ``value`` (never format values into SQL)."""
+        name = f"p{len(self.bindings)}"
+        self.bindings[name] = value
+        return f"{{{name}:{ch_type}}}"
+
+    @staticmethod
+    def table(name: str) -> str:
+        """A qualified reference to one of the network's tables."""
+        return "{database:Identifier}." + check_identifier(name, "table")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return ENTITY_KEYS[self.entity]
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupSQL:
+    """A group's contribution: a SELECT keyed by the entity keys, and the columns it outputs."""
+
+    sql: str
+    columns: list[str]
+
+
+class FeatureGroup(ABC):
+    """Subclass, set the class attributes, implement ``select``; register it from a plugin's
+    ``riskforge_feature_groups`` hook. The group's YAML option must be named like the group."""
+
+    name: ClassVar[str]
+    entity: ClassVar[str] = "alert"
+    tables: ClassVar[tuple[str, ...]] = ()
+    description: ClassVar[str] = ""
+    params_schema: ClassVar[type | None] = None
+
+    @abstractmethod
+    def select(self, ctx: SqlContext) -> GroupSQL:
+        """SQL reading ``entities`` (and ``ctx.table(...)``) that returns ``ctx.keys`` plus the columns."""
+
+    def default_params(self) -> dict[str, Any]:
+        return dataclasses.asdict(self.params_schema()) if self.params_schema else {}
+
+    def columns(self, ctx: SqlContext | None = None) -> list[str]:
+        """The output columns; without a context, those on a warehouse that follows the contract."""
+        if ctx is None:
+            ctx = SqlContext(self.entity, window=7, params=self.default_params(), columns_of=contract_columns)
+        return self.select(ctx).columns

@@ -1,0 +1,1 @@
+"""Model types: LightGBM objectives with their labels, query groups, metrics and baseline."""

@@ -1,0 +1,71 @@
+"""Thin, general LightGBM training primitives shared by every model type.
+
+They accept what any model type may need: sample weights (on the Dataset), an explicit evaluation set,
+a learning-rate schedule, and early stopping switched off (``early_stopping_rounds=None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+
+LearningRates = Callable[[int], float]
+
+
+def dataset(
+    X: np.ndarray,
+    y: np.ndarray,
+    feature_names: Sequence[str],
+    *,
+    weight: np.ndarray | None = None,
+    group: np.ndarray | None = None,
+    reference: lgb.Dataset | None = None,
+    params: dict[str, Any] | None = None,
+) -> lgb.Dataset:
+    """A LightGBM Dataset that keeps its raw data (so subsets can reuse its bins)."""
+    return lgb.Dataset(
+        X,
+        label=y,
+        weight=weight,
+        group=group,
+        reference=reference,
+        feature_name=list(feature_names),
+        params=params,
+        free_raw_data=False,
+    )
+
+
+def train(
+    params: dict[str, Any],
+    train_set: lgb.Dataset,
+    num_boost_round: int,
+    *,
+    valid_set: lgb.Dataset | None = None,
+    early_stopping_rounds: int | None = None,
+    learning_rates: LearningRates | None = None,
+    on_iteration: Callable[[int], None] | None = None,
+) -> lgb.Booster:
+    """Boost ``num_boost_round`` rounds, stopping early on ``valid_set``'s first metric when asked."""
+    callbacks: list[Callable[..., Any]] = []
+    if valid_set is not None and early_stopping_rounds:
+        callbacks.append(lgb.early_stopping(early_stopping_rounds, first_metric_only=True, verbose=False))
+    if learning_rates is not None:
+        callbacks.append(lgb.reset_parameter(learning_rate=learning_rates))
+    if on_iteration is not None:
+        callbacks.append(lambda env: on_iteration(env.iteration + 1))
+    return lgb.train(
+        params,
+        train_set,
+        num_boost_round=num_boost_round,
+        valid_sets=[valid_set] if valid_set is not None else None,
+        valid_names=["validation"] if valid_set is not None else None,
+        callbacks=callbacks,
+    )
+
+
+def best_rounds(booster: lgb.Booster) -> int:
+    """The number of rounds to keep: the early-stopping optimum, or every round that ran."""
+    return booster.best_iteration if booster.best_iteration > 0 else booster.current_iteration()

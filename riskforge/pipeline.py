@@ -1,0 +1,221 @@
+"""The phases of a train run: extract → features → train → evaluate → store.
+
+The warehouse is open only while a phase reads or writes (extract, store), never while LightGBM trains,
+so other processes can use an embedded warehouse in between.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from clickhouse_connect.driver.exceptions import ClickHouseError
+
+from riskforge import signals
+from riskforge.data.extract import ExtractPlan, fetch, plan_extract
+from riskforge.data.window import WindowInfo, inspect_window
+from riskforge.errors import DataError
+from riskforge.evaluation.split import (
+    DROPPED,
+    PART_NAMES,
+    TEST,
+    TRAIN,
+    VALIDATION,
+    DateSplit,
+    disjoint_training,
+    split_dates,
+)
+from riskforge.features.matrix import FeatureMatrix, to_matrix, uninformative_columns
+from riskforge.models.base import Part, TrainingSet
+from riskforge.plugin_manager import plugin_manager
+from riskforge.progress import RunProgress
+from riskforge.run import Run, TrainResult
+from riskforge.store.model_store import StoredModel, store_model, unstore
+from riskforge.warehouse.client import first_line
+
+PHASES = ("extract", "features", "train", "evaluate", "store")
+
+
+def train(run: Run, progress: RunProgress) -> StoredModel:
+    """Run every phase; plugins hear about the run before, after, and on error."""
+    hook = plugin_manager().hook
+    hook.riskforge_before_train(run=run)
+    try:
+        with signals.interruptible():
+            result = _train(run, progress)
+            hook.riskforge_after_train(run=run, result=result)
+            with progress.phase("store"), signals.deferred() as caught:
+                stored = store_model(run, result, time.perf_counter())
+            if caught:
+                unstore(stored, run)
+                raise signals.Interrupted(caught[0])
+    except BaseException as error:
+        hook.riskforge_on_error(run=run, error=error)
+        raise
+    hook.riskforge_model_stored(record=stored)
+    return stored
+
+
+def _train(run: Run, progress: RunProgress) -> TrainResult:
+    with progress.phase("extract"):
+        info, date_split, plan, table, fingerprint = extract(run)
+    with progress.phase("features"):
+        data, dropped, data_stats, split_stats = build_training_set(run, table, plan, date_split)
+    params = run.model_type.params(run.cfg.model, run.cfg.seed, run.cfg.deterministic)
+    with progress.phase("train"):
+        fitted = run.model_type.fit(data, run.cfg.model, params, run.cfg.split.cv_folds, progress.rounds)
+    with progress.phase("evaluate"):
+        evaluation = run.model_type.evaluate(fitted, data, run.cfg.eval, run.cfg.seed)
+    return TrainResult(
+        fitted=fitted,
+        evaluation=evaluation,
+        feature_names=data.feature_names,
+        feature_groups={
+            name: [c for c in cols if c in data.feature_names] for name, cols in plan.columns_by_group.items()
+        },
+        dropped_columns=dropped,
+        date_split=date_split,
+        data_stats=data_stats,
+        split_stats=split_stats,
+        data_fingerprint=fingerprint,
+        as_of=info.as_of,
+        hyperparameters={
+            **params,
+            "num_boost_round": run.cfg.model.num_boost_round,
+            "early_stopping_rounds": run.cfg.model.early_stopping_rounds,
+        },
+        timings=dict(progress.timings),
+    )
+
+
+def extract(run: Run) -> tuple[WindowInfo, DateSplit, ExtractPlan, pa.Table, str]:
+    """Check the window, split its dates (failing fast), then fetch every row in one Arrow table."""
+    cfg = run.cfg
+    with run.warehouse.connect() as client:
+        info = inspect_window(
+            client,
+            run.network,
+            run.window,
+            run.tables(),
+            run.start_date,
+            run.end_date,
+            run.label_source.newest_date_sql(),
+            run.labels_as_of,
+            cfg.labels.maturity_days,
+        )
+        date_split = split_dates(info.dates, cfg.split.validation, cfg.split.test, run.embargo_days)
+        plan = plan_extract(run.level, run.groups, run.label_source, run.window, lambda t: info.columns.get(t, {}))
+        kept = sorted(date_split.train + date_split.validation + date_split.test)
+        parameters = {
+            "database": info.database,
+            "window": run.window,
+            "start_date": kept[0],
+            "end_date": kept[-1],
+            "as_of": info.as_of,
+            "dates": kept,
+        }
+        try:
+            table = fetch(client, plan, parameters)
+            fingerprint = data_fingerprint(client, info.database, run.tables())
+        except ClickHouseError as exc:
+            raise DataError(f"the feature query failed on {info.database}: {first_line(exc)}") from None
+    return info, date_split, plan, table, fingerprint
+
+
+def data_fingerprint(client: Any, database: str, tables: list[str]) -> str:
+    """A digest of the active data parts of every table read: it changes whenever their data does."""
+    rows = client.query(
+        "SELECT table, name, hash_of_all_files FROM system.parts "
+        "WHERE database = {database:String} AND has({tables:Array(String)}, table) AND active ORDER BY table, name",
+        parameters={"database": database, "tables": tables},
+    ).result_rows
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def build_training_set(
+    run: Run, table: pa.Table, plan: ExtractPlan, date_split: DateSplit
+) -> tuple[TrainingSet, dict[str, str], dict[str, Any], dict[str, Any]]:
+    """Targets, split parts, entity-disjoint training, sanity gates, and uninformative columns dropped."""
+    matrix = to_matrix(table, plan.feature_columns)
+    y, labelled = run.model_type.targets(matrix.grade, run.cfg.labels.unlabelled)
+    part = date_split.part_of(matrix.day)
+    coverage = {PART_NAMES[p]: float(np.mean(matrix.grade[part == p] > 0)) for p in PART_NAMES if (part == p).any()}
+    part[~labelled] = DROPPED
+    in_cv = (part == TRAIN) | (part == VALIDATION)
+    overlap = disjoint_training(part, matrix.group) if run.cfg.split.entity_disjoint else np.zeros(len(part), bool)
+    part[overlap] = DROPPED
+    counts = class_counts(part, y, matrix.group)
+    check_gates(counts, run.cfg.split.min_positives)
+    dropped = uninformative_columns(matrix.X[part == TRAIN], matrix.feature_names)
+    keep = [j for j, name in enumerate(matrix.feature_names) if name not in dropped]
+    if not keep:
+        raise DataError("every feature column is constant or null on the training rows")
+    names = [matrix.feature_names[j] for j in keep]
+    data = TrainingSet(
+        feature_names=names,
+        train=_part(matrix, y, part == TRAIN, keep),
+        validation=_part(matrix, y, part == VALIDATION, keep),
+        test=_part(matrix, y, part == TEST, keep),
+        cv=_part(matrix, y, in_cv, keep),
+    )
+    used = part != DROPPED
+    data_stats = {
+        "num_samples": int(used.sum()),
+        "num_features": len(names),
+        "positive_rate": float(y[used].mean()),
+        "rows_extracted": len(matrix),
+        "unlabelled_rows_excluded": int((~labelled).sum()) if run.cfg.labels.unlabelled == "exclude" else 0,
+        "label_coverage": coverage,
+        "classes": counts,
+    }
+    split_stats = {"rows_dropped_entity_disjoint": int(overlap.sum()), "entity_disjoint": run.cfg.split.entity_disjoint}
+    return data, dropped, data_stats, split_stats
+
+
+def _part(matrix: FeatureMatrix, y: np.ndarray, mask: np.ndarray, columns: list[int]) -> Part:
+    rows = np.flatnonzero(mask)
+    return Part(
+        X=np.ascontiguousarray(matrix.X[np.ix_(rows, columns)]),
+        y=y[rows],
+        day=matrix.day[rows],
+        entity_id=matrix.entity_id[rows],
+        group=matrix.group[rows],
+        baseline=matrix.baseline[rows],
+    )
+
+
+def class_counts(part: np.ndarray, y: np.ndarray, group: np.ndarray) -> dict[str, dict[str, int]]:
+    """Rows and distinct entities of each class in each part."""
+    counts = {}
+    for code, name in PART_NAMES.items():
+        rows = part == code
+        positive, negative = rows & (y == 1), rows & (y == 0)
+        counts[name] = {
+            "rows": int(rows.sum()),
+            "positives": int(positive.sum()),
+            "negatives": int(negative.sum()),
+            "positive_entities": len(np.unique(group[positive])),
+            "negative_entities": len(np.unique(group[negative])),
+        }
+    return counts
+
+
+def check_gates(counts: dict[str, dict[str, int]], min_positives: int) -> None:
+    """Refuse to train when any part lacks a class or has fewer positive entities than required."""
+    short = [
+        name
+        for name, c in counts.items()
+        if c["positive_entities"] < min_positives or c["negative_entities"] == 0 or c["rows"] == 0
+    ]
+    if short:
+        held = "; ".join(
+            f"{name} {c['positive_entities']} positive / {c['negative_entities']} negative entities"
+            for name, c in counts.items()
+        )
+        raise DataError(
+            f"too few positives to train and evaluate honestly: {held} (split.min_positives={min_positives})",
+            hint="widen the data window, lower split.min_positives, or check the label source",
+        )
