@@ -64,9 +64,16 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
         info, date_split, plan, table, fingerprint = extract(run)
     with progress.phase("features"):
         data, dropped, data_stats, split_stats = build_training_set(run, table, plan, date_split)
-    params = run.model_type.params(run.cfg.model, run.cfg.seed, run.cfg.deterministic)
+    cfg = run.cfg
+    fit_plan = run.model_type.plan(
+        cfg.model,
+        seed=cfg.seed,
+        deterministic=cfg.deterministic,
+        cv_folds=cfg.split.cv_folds,
+        embargo_days=run.embargo_days,
+    )
     with progress.phase("train"):
-        fitted = run.model_type.fit(data, run.cfg.model, params, run.cfg.split.cv_folds, progress.rounds)
+        fitted = run.model_type.fit(data, fit_plan, progress.rounds)
     with progress.phase("evaluate"):
         evaluation = run.model_type.evaluate(fitted, data, run.cfg.eval, run.cfg.seed)
     return TrainResult(
@@ -83,9 +90,11 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
         data_fingerprint=fingerprint,
         as_of=info.as_of,
         hyperparameters={
-            **params,
-            "num_boost_round": run.cfg.model.num_boost_round,
-            "early_stopping_rounds": run.cfg.model.early_stopping_rounds,
+            **fit_plan.params,
+            "num_boost_round": fit_plan.num_boost_round,
+            "early_stopping_rounds": fit_plan.early_stopping_rounds,
+            "learning_rate_decay": run.cfg.model.learning_rate_decay,
+            "learning_rate_floor": run.cfg.model.learning_rate_floor,
         },
         timings=dict(progress.timings),
     )
@@ -140,7 +149,7 @@ def build_training_set(
 ) -> tuple[TrainingSet, dict[str, str], dict[str, Any], dict[str, Any]]:
     """Targets, split parts, entity-disjoint training, sanity gates, and uninformative columns dropped."""
     matrix = to_matrix(table, plan.feature_columns)
-    y, labelled = run.model_type.targets(matrix.grade, run.cfg.labels.unlabelled)
+    y, labelled = run.model_type.targets(matrix.grade, run.cfg.model, run.cfg.labels.unlabelled)
     part = date_split.part_of(matrix.day)
     coverage = {PART_NAMES[p]: float(np.mean(matrix.grade[part == p] > 0)) for p in PART_NAMES if (part == p).any()}
     part[~labelled] = DROPPED
@@ -165,7 +174,7 @@ def build_training_set(
     data_stats = {
         "num_samples": int(used.sum()),
         "num_features": len(names),
-        "positive_rate": float(y[used].mean()),
+        "positive_rate": float((y[used] > 0).mean()),
         "rows_extracted": len(matrix),
         "unlabelled_rows_excluded": int((~labelled).sum()) if run.cfg.labels.unlabelled == "exclude" else 0,
         "label_coverage": coverage,
@@ -188,11 +197,11 @@ def _part(matrix: FeatureMatrix, y: np.ndarray, mask: np.ndarray, columns: list[
 
 
 def class_counts(part: np.ndarray, y: np.ndarray, group: np.ndarray) -> dict[str, dict[str, int]]:
-    """Rows and distinct entities of each class in each part."""
+    """Rows and distinct entities of each class in each part (positive: a target above zero)."""
     counts = {}
     for code, name in PART_NAMES.items():
         rows = part == code
-        positive, negative = rows & (y == 1), rows & (y == 0)
+        positive, negative = rows & (y > 0), rows & (y == 0)
         counts[name] = {
             "rows": int(rows.sum()),
             "positives": int(positive.sum()),

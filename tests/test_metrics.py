@@ -67,6 +67,8 @@ def test_binary_metrics_names_and_ranges(scored) -> None:
         "test_recall_at_k",
         "test_precision_at_recall_80",
     }
-    assert all(0 <= v for v in metrics.values())
+    assert all(v >= 0 for v in metrics.values())
     assert metrics["test_auc"] == pytest.approx(roc_auc_score(y, prob))
-    assert metrics["test_recall_at_k"] == pytest.approx(y[daily_top_k(prob, day, np.arange(len(y)), 20)].sum() / y.sum())
+    assert metrics["test_recall_at_k"] == pytest.approx(
+        y[daily_top_k(prob, day, np.arange(len(y)), 20)].sum() / y.sum()
+    )

@@ -31,7 +31,9 @@ def test_server_dsn_without_password(monkeypatch: pytest.MonkeyPatch, home: Path
     assert resolve(None).describe() == "http://svc@10.0.0.5:8123/"
 
 
-@pytest.mark.parametrize("dsn", ["clickhouse://u:s3cret@host:8123/", "https://u:p@h/", "chdb://relative/path", "ftp://h/"])
+@pytest.mark.parametrize(
+    "dsn", ["clickhouse://u:s3cret@host:8123/", "https://u:p@h/", "chdb://relative/path", "ftp://h/"]
+)
 def test_bad_dsns_are_refused(dsn: str, home: Path) -> None:
     with pytest.raises(ConfigError) as info:
         resolve(dsn)

@@ -116,18 +116,25 @@ class EvalCfg:
 
 @dataclass
 class ModelCfg:
-    """A model type by name, its LightGBM parameters and its boosting schedule."""
+    """A model type by name, its LightGBM parameters and its boosting schedule.
+
+    ``early_stopping_rounds: null`` switches early stopping off; ``learning_rate_decay`` > 0 lowers the
+    learning rate linearly per round down to ``learning_rate_floor``.
+    """
 
     name: str = MISSING
     params: dict[str, Any] = field(default_factory=dict)
     num_boost_round: int = 500
     early_stopping_rounds: int | None = 50
-    options: dict[str, Any] = field(default_factory=dict)
+    learning_rate_decay: float = 0.0
+    learning_rate_floor: float = 0.0
 
     def __post_init__(self) -> None:
         positive(self.num_boost_round, "model.num_boost_round")
         if self.early_stopping_rounds is not None:
             positive(self.early_stopping_rounds, "model.early_stopping_rounds")
+        if self.learning_rate_decay < 0 or self.learning_rate_floor < 0:
+            raise ConfigError("model.learning_rate_decay and model.learning_rate_floor must be >= 0")
 
 
 @dataclass

@@ -2,7 +2,10 @@
 
 For alerts: one row per (processing_date, alert_id) of the window, deduplicated as the contract says
 (raw_alerts' sort key includes typology_type, so one alert can span rows: typologies are aggregated).
-The CTE exposes the columns feature groups and label sources key on, plus the baseline's score.
+For clusters: one row per (processing_date, cluster_id); its members are the related alerts and the
+involved addresses (plus the primary address). Cluster ids embed the date, so cross-validation groups
+clusters by primary address. The CTE exposes the columns feature groups and label sources key on, plus
+the baseline's score.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ from riskforge.errors import ConfigError
 
 @dataclass(frozen=True)
 class EntityLevel:
-    """How one entity level is read: its source table, key, CV group key and baseline score."""
+    """How one entity level is read: its source table, key, CV group key and baseline score, and which of
+    its columns a label source's key is found in (``label_keys``: key -> (column, is it an array))."""
 
     name: str
     table: str
     id_column: str
     group_column: str
     baseline_column: str
+    label_keys: dict[str, tuple[str, bool]]
     sql: str
 
 
@@ -30,6 +35,7 @@ ALERTS = EntityLevel(
     id_column="alert_id",
     group_column="address",
     baseline_column="alert_confidence_score",
+    label_keys={"address": ("address", False), "alert_id": ("alert_id", False)},
     sql="""
     SELECT
         processing_date,
@@ -48,7 +54,37 @@ ALERTS = EntityLevel(
     """,
 )
 
-LEVELS = {level.name: level for level in (ALERTS,)}
+CLUSTERS = EntityLevel(
+    name="cluster",
+    table="raw_clusters",
+    id_column="cluster_id",
+    group_column="primary_address",
+    baseline_column="confidence_avg",
+    label_keys={"address": ("member_addresses", True), "alert_id": ("related_alert_ids", True)},
+    sql="""
+    SELECT
+        processing_date,
+        cluster_id,
+        min(primary_address) AS primary_address,
+        min(cluster_type) AS cluster_type,
+        min(severity_max) AS severity_max,
+        max(toFloat64(confidence_avg)) AS confidence_avg,
+        max(total_alerts) AS total_alerts,
+        max(toFloat64(total_volume_usd)) AS total_volume_usd,
+        min(earliest_alert_timestamp) AS earliest_alert_timestamp,
+        max(latest_alert_timestamp) AS latest_alert_timestamp,
+        arraySort(arrayDistinct(arrayFlatten(groupArray(related_alert_ids)))) AS related_alert_ids,
+        arraySort(arrayFilter(a -> a != '', arrayDistinct(
+            arrayConcat(arrayFlatten(groupArray(addresses_involved)), groupArray(primary_address))
+        ))) AS member_addresses
+    FROM {database:Identifier}.raw_clusters
+    WHERE window_days = {window:UInt16}
+      AND processing_date BETWEEN {start_date:Date} AND {end_date:Date}
+    GROUP BY processing_date, cluster_id
+    """,
+)
+
+LEVELS = {level.name: level for level in (ALERTS, CLUSTERS)}
 
 
 def entity_level(name: str) -> EntityLevel:

@@ -42,6 +42,8 @@ def plan_extract(
     """Build the query text and its group-bound parameters (the run's standard ones are added later)."""
     ctx_bindings: dict[str, Any] = {}
     ctes = [f"entities AS ({level.sql})", f"labels AS ({labels.grades_sql()})"]
+    label_ctes, label_join = _label_join(level, labels)
+    ctes += label_ctes
     selects = []
     joins = []
     owner: dict[str, str] = {}
@@ -80,13 +82,31 @@ def plan_extract(
         + "\nSELECT\n    "
         + ",\n    ".join(head + selects)
         + "\nFROM entities AS e\n"
-        + f"LEFT JOIN labels AS l ON l.{labels.key} = e.{labels.key}\n"
+        + label_join
+        + "\n"
         + "\n".join(joins)
         + "\nWHERE e.processing_date IN {dates:Array(Date)}"
         + "\nORDER BY processing_date, entity_id"
         + "\nSETTINGS join_use_nulls = 1"
     )
     return ExtractPlan(sql, ctx_bindings, list(owner), columns_by_group)
+
+
+def _label_join(level: EntityLevel, labels: LabelSource) -> tuple[list[str], str]:
+    """How the label source's grades reach an entity (as ``l.label_grade``): a join on a scalar key, or
+    the highest grade among an array of members (e.g. a cluster's addresses). Returns (CTEs, JOIN)."""
+    if labels.key not in level.label_keys:
+        raise ConfigError(f"label source {labels.name!r} keys on {labels.key!r}, which {level.name}s do not carry")
+    column, is_array = level.label_keys[labels.key]
+    if not is_array:
+        return [], f"LEFT JOIN labels AS l ON l.{labels.key} = e.{column}"
+    keys = ("processing_date", level.id_column)
+    cte = (
+        f"entity_labels AS (SELECT e.{keys[0]}, e.{keys[1]}, max(ifNull(m.label_grade, 0)) AS label_grade "
+        f"FROM entities AS e LEFT ARRAY JOIN e.{column} AS member "
+        f"LEFT JOIN labels AS m ON m.{labels.key} = member GROUP BY e.{keys[0]}, e.{keys[1]})"
+    )
+    return [cte], "LEFT JOIN entity_labels AS l ON " + " AND ".join(f"l.{k} = e.{k}" for k in keys)
 
 
 def fetch(client: Client, plan: ExtractPlan, parameters: dict[str, Any]) -> pa.Table:

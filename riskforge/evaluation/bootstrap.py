@@ -44,7 +44,7 @@ def entity_bootstrap_auc(
     _, unit = np.unique(entity, return_inverse=True)
     n_units = int(unit.max()) + 1
     rng = np.random.default_rng(seed)
-    model_auc, lift = [], []
+    model_auc, lift = [np.empty(0)], [np.empty(0)]
     for start in range(0, replicates, CHUNK):
         reps = min(CHUNK, replicates - start)
         draws = rng.integers(0, n_units, size=(reps, n_units))
@@ -58,6 +58,16 @@ def entity_bootstrap_auc(
         "auc": _interval(np.concatenate(model_auc), alpha),
         "lift_auc": _interval(np.concatenate(lift), alpha),
     }
+
+
+def day_bootstrap_mean(
+    model: np.ndarray, baseline: np.ndarray, replicates: int, confidence: float, seed: int
+) -> tuple[list[float], list[float]]:
+    """Intervals of the mean per-day metric and of its mean lift, resampling whole days."""
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(model), size=(replicates, len(model)))
+    alpha = (1 - confidence) / 2
+    return _interval(model[draws].mean(axis=1), alpha), _interval((model - baseline)[draws].mean(axis=1), alpha)
 
 
 def _interval(values: np.ndarray, alpha: float) -> list[float]:

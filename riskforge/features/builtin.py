@@ -7,9 +7,10 @@ from hydra.core.config_store import ConfigStore
 from riskforge.features.address import AddressGroup
 from riskforge.features.alert import AlertGroup
 from riskforge.features.base import FeatureGroup
+from riskforge.features.clusters import ClusterMembersGroup, ClusterProfileGroup
 from riskforge.hookspecs import hookimpl
 
-GROUPS: tuple[FeatureGroup, ...] = (AlertGroup(), AddressGroup())
+GROUPS: tuple[FeatureGroup, ...] = (AlertGroup(), AddressGroup(), ClusterProfileGroup(), ClusterMembersGroup())
 
 
 @hookimpl

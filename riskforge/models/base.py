@@ -16,6 +16,7 @@ import lightgbm as lgb
 import numpy as np
 
 from riskforge.config.schema import EvalCfg, ModelCfg
+from riskforge.evaluation.calibration import Calibrator
 
 
 @dataclass(frozen=True)
@@ -47,21 +48,54 @@ class TrainingSet:
 
 @dataclass
 class Fitted:
+    """The final booster, the round it is cut at, and what was learned beside it."""
+
     booster: lgb.Booster
     best_iteration: int
     validation_objective: float
     cv_metrics: dict[str, float] = field(default_factory=dict)
+    calibrator: Calibrator | None = None
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Scores as the stored model gives them: cut at the best round, calibrated when a map was fitted."""
+        raw = self.booster.predict(X, num_iteration=self.best_iteration)
+        return self.calibrator(raw) if self.calibrator is not None else raw
 
 
 @dataclass
 class Evaluation:
+    """Test metrics of the model and of its baseline (same keys), intervals, and PNG plots by name."""
+
     metrics: dict[str, float]
     baseline_metrics: dict[str, float]
     metrics_ci: dict[str, list[float]]
     extras: dict[str, Any] = field(default_factory=dict)
+    plots: dict[str, bytes] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FitPlan:
+    """How to boost: LightGBM parameters and the schedule around them.
+
+    ``early_stopping_rounds=None`` switches early stopping off; ``learning_rates`` maps the iteration to
+    a learning rate (LightGBM's ``reset_parameter``); ``cv_folds=0`` skips cross-validation.
+    """
+
+    params: dict[str, Any]
+    num_boost_round: int
+    early_stopping_rounds: int | None = None
+    learning_rates: Callable[[int], float] | None = None
+    cv_folds: int = 0
+    embargo_days: int = 0
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def linear_decay(start: float, step: float, floor: float) -> Callable[[int], float]:
+    """``max(floor, start - step * iteration)``: the schedule of LightGBM's own ranking tests."""
+    return lambda iteration: max(floor, start - step * iteration)
 
 
 class ModelType(ABC):
@@ -73,24 +107,29 @@ class ModelType(ABC):
     main_metric: ClassVar[str]
     description: ClassVar[str] = ""
     default_params: ClassVar[dict[str, Any]] = {}
+    config_schema: ClassVar[type[ModelCfg]] = ModelCfg
 
-    def params(self, cfg: ModelCfg, seed: int, deterministic: bool) -> dict[str, Any]:
-        """LightGBM parameters: the type's defaults, then the config's, then seed and determinism."""
+    def plan(
+        self, cfg: ModelCfg, *, seed: int = 0, deterministic: bool = False, cv_folds: int = 0, embargo_days: int = 0
+    ) -> FitPlan:
+        """The fit plan of a config: the type's default parameters, then the config's, then the seed."""
         params = {"objective": self.objective, "verbosity": -1, **self.default_params, **dict(cfg.params)}
         params["seed"] = seed
         if deterministic:
             params.update(deterministic=True, force_row_wise=True, num_threads=params.get("num_threads", 1))
-        return params
+        schedule = None
+        if cfg.learning_rate_decay > 0:
+            schedule = linear_decay(params.get("learning_rate", 0.1), cfg.learning_rate_decay, cfg.learning_rate_floor)
+        return FitPlan(params, cfg.num_boost_round, cfg.early_stopping_rounds, schedule, cv_folds, embargo_days)
 
     @abstractmethod
-    def targets(self, grades: np.ndarray, unlabelled: str) -> tuple[np.ndarray, np.ndarray]:
-        """(target per row, mask of rows to keep) from label grades 0 (unlabelled) .. 4 (critical)."""
+    def targets(self, grades: np.ndarray, cfg: ModelCfg, unlabelled: str) -> tuple[np.ndarray, np.ndarray]:
+        """(target per row, mask of rows to keep) from label grades 0 (unlabelled) .. 4 (critical);
+        a target above zero is a positive (binary) or relevant (ranking) row."""
 
     @abstractmethod
-    def fit(
-        self, data: TrainingSet, cfg: ModelCfg, params: dict[str, Any], cv_folds: int, progress: Progress
-    ) -> Fitted:
-        """Train the final model (early stopping on validation only) and cross-validate in ``cv_folds``."""
+    def fit(self, data: TrainingSet, plan: FitPlan, progress: Progress) -> Fitted:
+        """Train the final model (early stopping on validation only), then cross-validate."""
 
     @abstractmethod
     def evaluate(self, fitted: Fitted, data: TrainingSet, cfg: EvalCfg, seed: int) -> Evaluation:

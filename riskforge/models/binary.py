@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
 import numpy as np
@@ -9,10 +10,12 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
 
 from riskforge.config.schema import EvalCfg, ModelCfg
+from riskforge.evaluation import plots
 from riskforge.evaluation.bootstrap import entity_bootstrap_auc
+from riskforge.evaluation.calibration import Calibrator, expected_calibration_error, reweights
 from riskforge.evaluation.metrics import binary_metrics, choose_threshold
 from riskforge.models import lgbm
-from riskforge.models.base import Evaluation, Fitted, ModelType, Progress, TrainingSet
+from riskforge.models.base import Evaluation, FitPlan, Fitted, ModelType, Progress, TrainingSet
 
 POSITIVE_GRADE = 3  # high or critical
 
@@ -31,41 +34,34 @@ class BinaryModelType(ModelType):
         "lambda_l2": 1.0,
     }
 
-    def targets(self, grades: np.ndarray, unlabelled: str) -> tuple[np.ndarray, np.ndarray]:
+    def targets(self, grades: np.ndarray, cfg: ModelCfg, unlabelled: str) -> tuple[np.ndarray, np.ndarray]:
         y = (grades >= POSITIVE_GRADE).astype(np.float32)
         keep = grades > 0 if unlabelled == "exclude" else np.ones(len(grades), dtype=bool)
         return y, keep
 
-    def fit(
-        self, data: TrainingSet, cfg: ModelCfg, params: dict[str, Any], cv_folds: int, progress: Progress
-    ) -> Fitted:
+    def fit(self, data: TrainingSet, plan: FitPlan, progress: Progress) -> Fitted:
         train = lgbm.dataset(data.train.X, data.train.y, data.feature_names, weight=data.train.weight)
         valid = lgbm.dataset(data.validation.X, data.validation.y, data.feature_names, reference=train)
-        planned = cfg.num_boost_round * (1 + cv_folds)
-        booster = lgbm.train(
-            params,
-            train,
-            cfg.num_boost_round,
-            valid_set=valid,
-            early_stopping_rounds=cfg.early_stopping_rounds,
-            on_iteration=lambda i: progress(i, planned),
-        )
+        planned = plan.num_boost_round * (1 + plan.cv_folds)
+        booster = lgbm.train(plan, train, valid_set=valid, on_iteration=lambda i: progress(i, planned))
         rounds = lgbm.best_rounds(booster)
         done = booster.current_iteration()
-        validation_auc = roc_auc_score(data.validation.y, booster.predict(data.validation.X, num_iteration=rounds))
-        fitted = Fitted(booster=booster, best_iteration=rounds, validation_objective=float(validation_auc))
-        folds = self.folds(data, cv_folds, params["seed"])
+        validation_score = booster.predict(data.validation.X, num_iteration=rounds)
+        fitted = Fitted(booster, rounds, float(roc_auc_score(data.validation.y, validation_score)))
+        if reweights(plan.params):  # reweighted scores are not probabilities until mapped back
+            fitted.calibrator = Calibrator.fit(data.validation.y, validation_score)
+        folds = self.folds(data, plan.cv_folds, plan.params["seed"])
         if not folds:
             return fitted
         cv = data.cv
         cv_set = lgbm.dataset(cv.X, cv.y, data.feature_names, weight=cv.weight).construct()
+        fold_plan = dataclasses.replace(plan, num_boost_round=rounds, early_stopping_rounds=None)
         scores = []
         for k, (fold_train, fold_test) in enumerate(folds):
             base = done + k * rounds
             booster_k = lgbm.train(
-                params,
+                fold_plan,
                 cv_set.subset(fold_train),
-                rounds,
                 on_iteration=lambda i, base=base: progress(base + i, done + len(folds) * rounds),
             )
             if len(np.unique(cv.y[fold_test])) == 2:
@@ -83,20 +79,26 @@ class BinaryModelType(ModelType):
         return [(np.sort(a), np.sort(b)) for a, b in splitter.split(cv.X, cv.y, groups=cv.group)]
 
     def evaluate(self, fitted: Fitted, data: TrainingSet, cfg: EvalCfg, seed: int) -> Evaluation:
-        rounds = fitted.best_iteration
-        val_score = fitted.booster.predict(data.validation.X, num_iteration=rounds)
-        test = data.test
-        test_score = fitted.booster.predict(test.X, num_iteration=rounds)
-        threshold = choose_threshold(data.validation.y, val_score)
-        baseline_threshold = choose_threshold(data.validation.y, data.validation.baseline)
-        metrics = binary_metrics(test.y, test_score, test.day, test.entity_id, threshold, cfg.k)
+        validation, test = data.validation, data.test
+        threshold = choose_threshold(validation.y, fitted.predict(validation.X))
+        baseline_threshold = choose_threshold(validation.y, validation.baseline)
+        score = fitted.predict(test.X)
+        metrics = binary_metrics(test.y, score, test.day, test.entity_id, threshold, cfg.k)
         baseline = binary_metrics(test.y, test.baseline, test.day, test.entity_id, baseline_threshold, cfg.k)
-        intervals = entity_bootstrap_auc(
-            test.y, test_score, test.baseline, test.group, cfg.bootstrap, cfg.confidence, seed
-        )
+        metrics["test_ece"] = expected_calibration_error(test.y, score)
+        baseline["test_ece"] = expected_calibration_error(test.y, test.baseline)
+        intervals = entity_bootstrap_auc(test.y, score, test.baseline, test.group, cfg.bootstrap, cfg.confidence, seed)
+        gain = fitted.booster.feature_importance("gain", iteration=fitted.best_iteration)
         return Evaluation(
             metrics={**metrics, **fitted.cv_metrics},
             baseline_metrics=baseline,
             metrics_ci={"test_auc": intervals["auc"], "lift_test_auc": intervals["lift_auc"]},
             extras={"threshold": threshold, "baseline_threshold": baseline_threshold},
+            plots={
+                "roc": plots.roc(test.y, score, test.baseline),
+                "precision_recall": plots.precision_recall(test.y, score, test.baseline),
+                "reliability": plots.reliability_curve(test.y, score, test.baseline),
+                "score_distribution": plots.score_distribution(score, test.y),
+                "feature_importance": plots.importance(data.feature_names, gain),
+            },
         )

@@ -12,7 +12,7 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 
-LearningRates = Callable[[int], float]
+from riskforge.models.base import FitPlan
 
 
 def dataset(
@@ -39,27 +39,24 @@ def dataset(
 
 
 def train(
-    params: dict[str, Any],
+    plan: FitPlan,
     train_set: lgb.Dataset,
-    num_boost_round: int,
     *,
     valid_set: lgb.Dataset | None = None,
-    early_stopping_rounds: int | None = None,
-    learning_rates: LearningRates | None = None,
     on_iteration: Callable[[int], None] | None = None,
 ) -> lgb.Booster:
-    """Boost ``num_boost_round`` rounds, stopping early on ``valid_set``'s first metric when asked."""
+    """Boost by ``plan``, stopping early on ``valid_set``'s first metric when the plan asks for it."""
     callbacks: list[Callable[..., Any]] = []
-    if valid_set is not None and early_stopping_rounds:
-        callbacks.append(lgb.early_stopping(early_stopping_rounds, first_metric_only=True, verbose=False))
-    if learning_rates is not None:
-        callbacks.append(lgb.reset_parameter(learning_rate=learning_rates))
+    if valid_set is not None and plan.early_stopping_rounds:
+        callbacks.append(lgb.early_stopping(plan.early_stopping_rounds, first_metric_only=True, verbose=False))
+    if plan.learning_rates is not None:
+        callbacks.append(lgb.reset_parameter(learning_rate=plan.learning_rates))
     if on_iteration is not None:
         callbacks.append(lambda env: on_iteration(env.iteration + 1))
     return lgb.train(
-        params,
+        plan.params,
         train_set,
-        num_boost_round=num_boost_round,
+        num_boost_round=plan.num_boost_round,
         valid_sets=[valid_set] if valid_set is not None else None,
         valid_names=["validation"] if valid_set is not None else None,
         callbacks=callbacks,

@@ -90,6 +90,7 @@ def build_metadata(run: Run, result: TrainResult, model_id: str, created_at: dt.
         "dropped_columns": result.dropped_columns,
         "best_iteration": result.fitted.best_iteration,
         "validation_objective": result.fitted.validation_objective,
+        "calibration": result.fitted.calibrator.to_json() if result.fitted.calibrator else None,
         "num_trees": result.fitted.booster.num_trees(),
         "evaluation": evaluation.extras,
         "labels": {

@@ -30,6 +30,11 @@ class StoredModel:
     model_path: Path
     metadata_path: Path
     metadata: dict[str, Any]
+    plot_paths: tuple[Path, ...] = ()
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return (self.model_path, self.metadata_path, *self.plot_paths)
 
 
 def _json(value: Any) -> str:
@@ -48,6 +53,7 @@ def store_model(run: Run, result: TrainResult, started: float) -> StoredModel:
     directory.mkdir(parents=True, exist_ok=True)
     text = result.fitted.booster.model_to_string(num_iteration=result.fitted.best_iteration).encode()
     model_path = metadata_path = None
+    plot_paths: list[Path] = []
     try:
         for _ in range(5):  # a fresh random suffix on the (rare) collision
             model_id = make_model_id(
@@ -60,18 +66,21 @@ def store_model(run: Run, result: TrainResult, started: float) -> StoredModel:
                 continue
         else:
             raise FileExistsError(f"could not find a free model file name in {directory}")
+        for name, png in result.evaluation.plots.items():
+            plot_paths.append(write_new(directory / f"{model_id}.{name}.png", png))
         result.timings["store"] = time.perf_counter() - started
         result.timings["total"] = sum(v for k, v in result.timings.items() if k != "total")
         metadata = build_metadata(run, result, model_id, created_at)
         metadata["model_path"] = str(model_path)
         metadata["model_sha256"] = hashlib.sha256(text).hexdigest()
+        metadata["plots"] = [path.name for path in plot_paths]
         metadata_path = write_new(model_path.with_suffix(".json"), json.dumps(metadata, indent=2, default=str).encode())
         with run.warehouse.connect() as client:
             tracking.insert_row(client, run.network, tracking_row(metadata, created_at))
     except BaseException:
-        remove_quietly(model_path, metadata_path)
+        remove_quietly(model_path, metadata_path, *plot_paths)
         raise
-    return StoredModel(model_id, run.network, model_path, metadata_path, metadata)
+    return StoredModel(model_id, run.network, model_path, metadata_path, metadata, tuple(plot_paths))
 
 
 def tracking_row(metadata: dict[str, Any], created_at: dt.datetime) -> dict[str, Any]:
@@ -107,4 +116,4 @@ def unstore(stored: StoredModel, run: Run) -> None:
     """Undo a completed store (the run was interrupted while storing): row first, then files."""
     with run.warehouse.connect() as client:
         tracking.delete_row(client, stored.network, stored.model_id)
-    remove_quietly(stored.model_path, stored.metadata_path)
+    remove_quietly(*stored.files)
