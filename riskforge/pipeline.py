@@ -28,7 +28,7 @@ from riskforge.evaluation.split import (
     disjoint_training,
     split_dates,
 )
-from riskforge.features.matrix import FeatureMatrix, to_matrix, uninformative_columns
+from riskforge.features.matrix import FeatureMatrix, Rows, build_matrix, protocol_rows, uninformative_columns
 from riskforge.models.base import Part, TrainingSet
 from riskforge.plugin_manager import plugin_manager
 from riskforge.progress import RunProgress
@@ -63,7 +63,7 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
     with progress.phase("extract"):
         info, date_split, plan, table, fingerprint = extract(run)
     with progress.phase("features"):
-        data, dropped, data_stats, split_stats = build_training_set(run, table, plan, date_split)
+        data, matrix, dropped, data_stats, split_stats = build_training_set(run, table, plan, date_split)
     cfg = run.cfg
     fit_plan = run.model_type.plan(
         cfg.model,
@@ -80,9 +80,8 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
         fitted=fitted,
         evaluation=evaluation,
         feature_names=data.feature_names,
-        feature_groups={
-            name: [c for c in cols if c in data.feature_names] for name, cols in plan.columns_by_group.items()
-        },
+        feature_groups=_columns_by_group(run, plan, data.feature_names),
+        feature_state=matrix.states,
         dropped_columns=dropped,
         date_split=date_split,
         data_stats=data_stats,
@@ -98,6 +97,14 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
         },
         timings=dict(progress.timings),
     )
+
+
+def _columns_by_group(run: Run, plan: ExtractPlan, kept: list[str]) -> dict[str, list[str]]:
+    """Each group's final columns that made it into the model."""
+    return {
+        group.name: [c for c in group.outputs(plan.columns_by_group[group.name], params) if c in kept]
+        for group, params in run.groups
+    }
 
 
 def extract(run: Run) -> tuple[WindowInfo, DateSplit, ExtractPlan, pa.Table, str]:
@@ -146,18 +153,21 @@ def data_fingerprint(client: Any, database: str, tables: list[str]) -> str:
 
 def build_training_set(
     run: Run, table: pa.Table, plan: ExtractPlan, date_split: DateSplit
-) -> tuple[TrainingSet, dict[str, str], dict[str, Any], dict[str, Any]]:
-    """Targets, split parts, entity-disjoint training, sanity gates, and uninformative columns dropped."""
-    matrix = to_matrix(table, plan.feature_columns)
-    y, labelled = run.model_type.targets(matrix.grade, run.cfg.model, run.cfg.labels.unlabelled)
-    part = date_split.part_of(matrix.day)
-    coverage = {PART_NAMES[p]: float(np.mean(matrix.grade[part == p] > 0)) for p in PART_NAMES if (part == p).any()}
+) -> tuple[TrainingSet, FeatureMatrix, dict[str, str], dict[str, Any], dict[str, Any]]:
+    """Targets, split parts, entity-disjoint training, sanity gates, the feature matrix (stateful groups
+    fitted on the training rows only), and uninformative columns dropped."""
+    rows = protocol_rows(table)
+    y, labelled = run.model_type.targets(rows.grade, run.cfg.model, run.cfg.labels.unlabelled)
+    part = date_split.part_of(rows.day)
+    coverage = {PART_NAMES[p]: float(np.mean(rows.grade[part == p] > 0)) for p in PART_NAMES if (part == p).any()}
     part[~labelled] = DROPPED
     in_cv = (part == TRAIN) | (part == VALIDATION)
-    overlap = disjoint_training(part, matrix.group) if run.cfg.split.entity_disjoint else np.zeros(len(part), bool)
+    overlap = disjoint_training(part, rows.group) if run.cfg.split.entity_disjoint else np.zeros(len(part), bool)
     part[overlap] = DROPPED
-    counts = class_counts(part, y, matrix.group)
+    counts = class_counts(part, y, rows.group)
     check_gates(counts, run.cfg.split.min_positives)
+    groups = [(group, params, plan.columns_by_group[group.name]) for group, params in run.groups]
+    matrix = build_matrix(table, groups, fit_rows=part == TRAIN)
     dropped = uninformative_columns(matrix.X[part == TRAIN], matrix.feature_names)
     keep = [j for j, name in enumerate(matrix.feature_names) if name not in dropped]
     if not keep:
@@ -165,34 +175,34 @@ def build_training_set(
     names = [matrix.feature_names[j] for j in keep]
     data = TrainingSet(
         feature_names=names,
-        train=_part(matrix, y, part == TRAIN, keep),
-        validation=_part(matrix, y, part == VALIDATION, keep),
-        test=_part(matrix, y, part == TEST, keep),
-        cv=_part(matrix, y, in_cv, keep),
+        train=_part(matrix.X, rows, y, part == TRAIN, keep),
+        validation=_part(matrix.X, rows, y, part == VALIDATION, keep),
+        test=_part(matrix.X, rows, y, part == TEST, keep),
+        cv=_part(matrix.X, rows, y, in_cv, keep),
     )
     used = part != DROPPED
     data_stats = {
         "num_samples": int(used.sum()),
         "num_features": len(names),
         "positive_rate": float((y[used] > 0).mean()),
-        "rows_extracted": len(matrix),
+        "rows_extracted": len(rows),
         "unlabelled_rows_excluded": int((~labelled).sum()) if run.cfg.labels.unlabelled == "exclude" else 0,
         "label_coverage": coverage,
         "classes": counts,
     }
     split_stats = {"rows_dropped_entity_disjoint": int(overlap.sum()), "entity_disjoint": run.cfg.split.entity_disjoint}
-    return data, dropped, data_stats, split_stats
+    return data, matrix, dropped, data_stats, split_stats
 
 
-def _part(matrix: FeatureMatrix, y: np.ndarray, mask: np.ndarray, columns: list[int]) -> Part:
-    rows = np.flatnonzero(mask)
+def _part(X: np.ndarray, rows: Rows, y: np.ndarray, mask: np.ndarray, columns: list[int]) -> Part:
+    index = np.flatnonzero(mask)
     return Part(
-        X=np.ascontiguousarray(matrix.X[np.ix_(rows, columns)]),
-        y=y[rows],
-        day=matrix.day[rows],
-        entity_id=matrix.entity_id[rows],
-        group=matrix.group[rows],
-        baseline=matrix.baseline[rows],
+        X=np.ascontiguousarray(X[np.ix_(index, columns)]),
+        y=y[index],
+        day=rows.day[index],
+        entity_id=rows.entity_id[index],
+        group=rows.group[index],
+        baseline=rows.baseline[index],
     )
 
 

@@ -76,6 +76,7 @@ class TrainResult:
     evaluation: Evaluation
     feature_names: list[str]
     feature_groups: dict[str, list[str]]
+    feature_state: dict[str, dict[str, Any]]
     dropped_columns: dict[str, str]
     date_split: DateSplit
     data_stats: dict[str, Any]

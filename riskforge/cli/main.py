@@ -31,6 +31,7 @@ COMMANDS = {
     "synth": Command("riskforge.cli.synth", "write a seeded synthetic AML world into the warehouse (Hydra app)"),
     "demo": Command("riskforge.cli.demo", "seed the demo world if absent, train every model type, show results"),
     "models": Command("riskforge.cli.models", "list and show stored models", hydra=False),
+    "plugins": Command("riskforge.cli.plugins", "list feature groups, model types, label sources", hydra=False),
 }
 URL_WITH_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s/@:]*:[^\s/@]*@", re.IGNORECASE)
 

@@ -9,23 +9,18 @@ from typing import Any
 
 from rich.table import Table
 
+from riskforge.cli.args import ArgumentParser
 from riskforge.cli.tables import console, model_table, show
 from riskforge.errors import IntegrityError, RiskforgeError
 from riskforge.store import tracking
 from riskforge.warehouse import Warehouse, check_network
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own two-line usage dump is not our style
-        raise RiskforgeError(message, hint=f"see `{self.prog} --help`")
-
-
 MAIN_METRICS = ("test_auc", "test_ndcg@10")
 
 
 def parser() -> argparse.ArgumentParser:
-    root = _Parser(prog="riskforge models", description="List and show stored models.")
-    sub = root.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    root = ArgumentParser(prog="riskforge models", description="List and show stored models.")
+    sub = root.add_subparsers(dest="action", required=True, parser_class=ArgumentParser)
     listing = sub.add_parser("list", help="every stored model, oldest first")
     listing.add_argument("--network", help="only this network")
     listing.add_argument("--json", action="store_true", help="print a JSON list (pure JSON on stdout)")

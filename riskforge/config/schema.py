@@ -63,7 +63,6 @@ class LabelsCfg:
     as_of: str | None = None
     maturity_days: int = 0
     unlabelled: str = "exclude"
-    options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         parse_date(self.as_of, "labels.as_of")

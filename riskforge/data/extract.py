@@ -22,6 +22,8 @@ from riskforge.errors import ConfigError
 from riskforge.features.base import FeatureGroup, SqlContext
 
 RESERVED = ("processing_date", "entity_id", "group_key", "baseline_score", "label_grade")
+LABEL_TABLES = {"raw_address_labels", "alert_dispositions"}
+POINT_IN_TIME = "others_before_snapshot"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,12 @@ def plan_extract(
         if group.entity != level.name:
             raise ConfigError(
                 f"feature group {group.name!r} is {group.entity}-level; this model type needs {level.name}-level groups"
+            )
+        label_tables = (LABEL_TABLES | set(labels.tables)) & set(group.tables)
+        if label_tables and group.reads_labels != POINT_IN_TIME:
+            raise ConfigError(
+                f"feature group {group.name!r} reads the label table {sorted(label_tables)[0]}: a group may only "
+                f"use labels of other entities dated before the snapshot (reads_labels = {POINT_IN_TIME!r})"
             )
         ctx = SqlContext(level.name, window, params, columns_of, bindings=ctx_bindings)
         keys = ctx.keys

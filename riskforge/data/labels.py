@@ -56,6 +56,39 @@ class AddressLabels(LabelSource):
         return "SELECT max(processing_date) FROM {database:Identifier}.raw_address_labels"
 
 
+DISPOSITION_GRADE_SQL = (
+    "multiIf(d IN ('sar_filed', 'sar', 'reported'), 4, d IN ('escalated', 'confirmed'), 3, "
+    "d IN ('closed_false_positive', 'false_positive', 'closed', 'dismissed'), 1, 0)"
+)
+
+
+class AlertDispositions(LabelSource):
+    """Outcomes analysts recorded for the alerts they investigated: SAR filed (critical), escalated (high),
+    closed as a false positive (low); decisions dated after ``labels.as_of`` are ignored."""
+
+    name = "alert_dispositions"
+    key = "alert_id"
+    tables = ("alert_dispositions",)
+    notes = (
+        "selection bias: only alerts an analyst chose to investigate carry a disposition, so the model "
+        "learns to separate outcomes among investigated alerts, not the risk of every alert",
+    )
+
+    def grades_sql(self) -> str:
+        return f"""
+        SELECT alert_id, toUInt8(max({DISPOSITION_GRADE_SQL})) AS label_grade
+        FROM (
+            SELECT alert_id, replaceAll(lower(trim(disposition)), ' ', '_') AS d
+            FROM {{database:Identifier}}.alert_dispositions
+            WHERE toDate(decided_at) <= {{as_of:Date}}
+        )
+        GROUP BY alert_id
+        """
+
+    def newest_date_sql(self) -> str:
+        return "SELECT max(toDate(decided_at)) FROM {database:Identifier}.alert_dispositions"
+
+
 @hookimpl
 def riskforge_label_sources() -> list[LabelSource]:
-    return [AddressLabels()]
+    return [AddressLabels(), AlertDispositions()]

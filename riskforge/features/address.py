@@ -56,7 +56,7 @@ class AddressGroup(FeatureGroup):
         inner = ", ".join(columns)
         outer = ",\n            ".join(f"toFloat32(f.{c}) AS {c}" for c in columns)
         return GroupSQL(
-            sql=f"""SELECT e.processing_date, e.alert_id,
+            sql=f"""SELECT {ctx.key_columns},
             {outer}
         FROM entities AS e
         LEFT JOIN (

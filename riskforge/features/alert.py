@@ -47,6 +47,6 @@ class AlertGroup(FeatureGroup):
             )
         select = ",\n            ".join(f"{expr} AS {name}" for name, expr in exprs.items())
         return GroupSQL(
-            sql=f"SELECT e.processing_date, e.alert_id,\n            {select}\n        FROM entities AS e",
+            sql=f"SELECT {ctx.key_columns},\n            {select}\n        FROM entities AS e",
             columns=list(exprs),
         )

@@ -14,6 +14,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import numpy as np
+
 from riskforge.data.contract import contract_columns
 from riskforge.errors import ConfigError
 
@@ -57,6 +59,11 @@ class SqlContext:
     def keys(self) -> tuple[str, ...]:
         return ENTITY_KEYS[self.entity]
 
+    @property
+    def key_columns(self) -> str:
+        """The entity keys, selected from ``entities AS e`` under their own names (start a group's SELECT)."""
+        return ", ".join(f"e.{k} AS {k}" for k in self.keys)
+
 
 @dataclasses.dataclass(frozen=True)
 class GroupSQL:
@@ -68,23 +75,45 @@ class GroupSQL:
 
 class FeatureGroup(ABC):
     """Subclass, set the class attributes, implement ``select``; register it from a plugin's
-    ``riskforge_feature_groups`` hook. The group's YAML option must be named like the group."""
+    ``riskforge_feature_groups`` hook. The group's YAML option must be named like the group.
+
+    A group that reads a label table must declare ``reads_labels = "others_before_snapshot"``: it may use
+    labels of OTHER entities dated strictly before the snapshot (point in time), never the entity's own;
+    any other group naming a label table is rejected when the run is composed.
+    """
 
     name: ClassVar[str]
     entity: ClassVar[str] = "alert"
     tables: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
     params_schema: ClassVar[type | None] = None
+    stateful: ClassVar[bool] = False
+    reads_labels: ClassVar[str] = "never"
 
     @abstractmethod
     def select(self, ctx: SqlContext) -> GroupSQL:
         """SQL reading ``entities`` (and ``ctx.table(...)``) that returns ``ctx.keys`` plus the columns."""
 
+    def fit(self, columns: dict[str, np.ndarray], params: dict[str, Any]) -> dict[str, Any]:
+        """Stateful groups (``stateful = True``): statistics of the TRAINING rows of the SQL columns,
+        JSON-serialisable; they are stored with the model and reused when a new day is scored."""
+        return {}
+
+    def transform(
+        self, columns: dict[str, np.ndarray], state: dict[str, Any], params: dict[str, Any]
+    ) -> dict[str, np.ndarray]:
+        """The Python-over-Arrow escape hatch: final feature columns from the SQL columns (default: as is)."""
+        return columns
+
+    def outputs(self, sql_columns: list[str], params: dict[str, Any]) -> list[str]:
+        """Names ``transform`` returns for these SQL columns (default: the same)."""
+        return list(sql_columns)
+
     def default_params(self) -> dict[str, Any]:
         return dataclasses.asdict(self.params_schema()) if self.params_schema else {}
 
     def columns(self, ctx: SqlContext | None = None) -> list[str]:
-        """The output columns; without a context, those on a warehouse that follows the contract."""
+        """The final feature columns; without a context, those on a warehouse that follows the contract."""
         if ctx is None:
             ctx = SqlContext(self.entity, window=7, params=self.default_params(), columns_of=contract_columns)
-        return self.select(ctx).columns
+        return self.outputs(self.select(ctx).columns, ctx.params)

@@ -7,10 +7,23 @@ from hydra.core.config_store import ConfigStore
 from riskforge.features.address import AddressGroup
 from riskforge.features.alert import AlertGroup
 from riskforge.features.base import FeatureGroup
-from riskforge.features.clusters import ClusterMembersGroup, ClusterProfileGroup
+from riskforge.features.cluster import ClusterGroup
+from riskforge.features.cluster_entity import ClusterMembersGroup, ClusterProfileGroup
+from riskforge.features.network import NetworkGroup
+from riskforge.features.statistical import StatisticalGroup
+from riskforge.features.temporal import TemporalGroup
 from riskforge.hookspecs import hookimpl
 
-GROUPS: tuple[FeatureGroup, ...] = (AlertGroup(), AddressGroup(), ClusterProfileGroup(), ClusterMembersGroup())
+GROUPS: tuple[FeatureGroup, ...] = (
+    AlertGroup(),
+    AddressGroup(),
+    TemporalGroup(),
+    StatisticalGroup(),
+    ClusterGroup(),
+    NetworkGroup(),
+    ClusterProfileGroup(),
+    ClusterMembersGroup(),
+)
 
 
 @hookimpl

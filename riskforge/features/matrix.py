@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from riskforge.features.base import FeatureGroup
+
 
 @dataclass(frozen=True)
-class FeatureMatrix:
-    """The extracted rows, as arrays: features, and the columns the protocol needs beside them."""
+class Rows:
+    """What the protocol needs of each extracted row besides its features."""
 
-    X: np.ndarray
-    feature_names: list[str]
     day: np.ndarray
     entity_id: np.ndarray
     group: np.ndarray
@@ -30,24 +31,57 @@ class FeatureMatrix:
         return len(self.grade)
 
 
+@dataclass(frozen=True)
+class FeatureMatrix:
+    """The float32 feature matrix, its column names, and each stateful group's fitted state."""
+
+    X: np.ndarray
+    feature_names: list[str]
+    states: dict[str, dict[str, Any]]
+
+
 def _float32(column: pa.ChunkedArray) -> np.ndarray:
     return pc.cast(column, pa.float32()).to_numpy(zero_copy_only=False)
 
 
-def to_matrix(table: pa.Table, feature_columns: list[str]) -> FeatureMatrix:
-    """Convert the extract (see ``riskforge.data.extract``) into arrays; nulls become NaN."""
-    X = np.empty((table.num_rows, len(feature_columns)), dtype=np.float32)
-    for j, name in enumerate(feature_columns):
-        X[:, j] = _float32(table[name])
-    return FeatureMatrix(
-        X=X,
-        feature_names=list(feature_columns),
+def protocol_rows(table: pa.Table) -> Rows:
+    """The reserved columns of the extract (see ``riskforge.data.extract``) as arrays."""
+    return Rows(
         day=table["processing_date"].to_numpy().astype("datetime64[D]"),
         entity_id=np.asarray(table["entity_id"].to_numpy(zero_copy_only=False), dtype=object),
         group=np.asarray(table["group_key"].to_numpy(zero_copy_only=False), dtype=object),
         baseline=table["baseline_score"].to_numpy(zero_copy_only=False).astype(np.float64),
         grade=table["label_grade"].to_numpy(zero_copy_only=False).astype(np.uint8),
     )
+
+
+def build_matrix(
+    table: pa.Table,
+    groups: list[tuple[FeatureGroup, dict[str, Any], list[str]]],
+    fit_rows: np.ndarray | None = None,
+    states: dict[str, dict[str, Any]] | None = None,
+) -> FeatureMatrix:
+    """Assemble the matrix group by group: each group's SQL columns, passed through its ``transform``.
+
+    Stateful groups are fitted on ``fit_rows`` (the training rows) when training, or use the ``states``
+    stored with a model when scoring, so a new day sees exactly the training statistics. Nulls are NaN.
+    """
+    blocks: list[np.ndarray] = []
+    names: list[str] = []
+    fitted: dict[str, dict[str, Any]] = {}
+    for group, params, sql_columns in groups:
+        columns = {name: _float32(table[name]) for name in sql_columns}
+        if group.stateful:
+            if states is not None:
+                state = states[group.name]
+            else:
+                state = group.fit({n: v[fit_rows] for n, v in columns.items()}, params)
+            fitted[group.name] = state
+            columns = group.transform(columns, state, params)
+        names += list(columns)
+        blocks += [np.asarray(v, dtype=np.float32) for v in columns.values()]
+    X = np.column_stack(blocks) if blocks else np.empty((table.num_rows, 0), dtype=np.float32)
+    return FeatureMatrix(X=X, feature_names=names, states=fitted)
 
 
 def uninformative_columns(X: np.ndarray, names: list[str]) -> dict[str, str]:

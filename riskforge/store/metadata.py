@@ -87,6 +87,7 @@ def build_metadata(run: Run, result: TrainResult, model_id: str, created_at: dt.
         "hyperparameters": result.hyperparameters,
         "feature_names": result.feature_names,
         "feature_groups": result.feature_groups,
+        "feature_state": result.feature_state,
         "dropped_columns": result.dropped_columns,
         "best_iteration": result.fitted.best_iteration,
         "validation_objective": result.fitted.validation_objective,

@@ -18,7 +18,7 @@ SAME_SNAPSHOT = "window_days = {window:UInt16} AND processing_date BETWEEN {star
 
 def _select(ctx: SqlContext, exprs: dict[str, str], body: str) -> GroupSQL:
     columns = ",\n            ".join(f"toFloat32({expr}) AS {name}" for name, expr in exprs.items())
-    return GroupSQL(f"SELECT e.processing_date, e.cluster_id,\n            {columns}\n        {body}", list(exprs))
+    return GroupSQL(f"SELECT {ctx.key_columns},\n            {columns}\n        {body}", list(exprs))
 
 
 @dataclass

@@ -1,0 +1,47 @@
+"""``cluster``: the clusters an alert belongs to in its snapshot — how many, how large, how voluminous,
+how severe and how confident (clusters naming the alert in related_alert_ids, or its address)."""
+
+from __future__ import annotations
+
+from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext
+from riskforge.features.cluster_entity import SAME_SNAPSHOT, SEVERITY
+
+AGGREGATES = {
+    "clusters": "count()",
+    "max_alerts": "max(total_alerts)",
+    "max_addresses": "max(length(addresses_involved))",
+    "log_volume_usd": "log1p(max(toFloat64(total_volume_usd)))",
+    "max_severity": f"max({SEVERITY.format(c='severity_max')})",
+    "mean_confidence": "avg(confidence_avg)",
+    "max_confidence": "max(confidence_avg)",
+}
+
+
+class ClusterGroup(FeatureGroup):
+    name = "cluster"
+    entity = "alert"
+    tables = ("raw_clusters",)
+    description = "count, size, volume, severity and confidence of the clusters the alert and its address are in"
+
+    def select(self, ctx: SqlContext) -> GroupSQL:
+        clusters = f"SELECT * FROM {ctx.table('raw_clusters')} WHERE {SAME_SNAPSHOT}"
+        by_alert = ", ".join(f"{expr} AS {name}" for name, expr in AGGREGATES.items())
+        exprs = {f"cluster_{name}": f"ifNull(a.{name}, 0)" for name in AGGREGATES}
+        exprs["cluster_address_memberships"] = "ifNull(m.memberships, 0)"
+        select = ",\n            ".join(f"toFloat32({expr}) AS {name}" for name, expr in exprs.items())
+        return GroupSQL(
+            f"""SELECT {ctx.key_columns},
+            {select}
+        FROM entities AS e
+        LEFT JOIN (
+            SELECT processing_date, member AS alert_id, {by_alert}
+            FROM ({clusters}) ARRAY JOIN related_alert_ids AS member
+            GROUP BY processing_date, member
+        ) AS a ON a.processing_date = e.processing_date AND a.alert_id = e.alert_id
+        LEFT JOIN (
+            SELECT processing_date, member AS address, count() AS memberships
+            FROM ({clusters}) ARRAY JOIN addresses_involved AS member
+            GROUP BY processing_date, member
+        ) AS m ON m.processing_date = e.processing_date AND m.address = e.address""",
+            list(exprs),
+        )
