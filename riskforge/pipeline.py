@@ -18,6 +18,7 @@ from riskforge import signals
 from riskforge.data.extract import ExtractPlan, fetch, plan_extract
 from riskforge.data.window import WindowInfo, inspect_window
 from riskforge.errors import DataError
+from riskforge.evaluation.monitoring import training_reference
 from riskforge.evaluation.split import (
     DROPPED,
     PART_NAMES,
@@ -76,12 +77,17 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
         fitted = run.model_type.fit(data, fit_plan, progress.rounds)
     with progress.phase("evaluate"):
         evaluation = run.model_type.evaluate(fitted, data, run.cfg.eval, run.cfg.seed)
+        gain = fitted.booster.feature_importance("gain", iteration=fitted.best_iteration)
+        drift_reference = training_reference(
+            data.train.X, data.feature_names, gain, fitted.predict(data.validation.X)
+        )
     return TrainResult(
         fitted=fitted,
         evaluation=evaluation,
         feature_names=data.feature_names,
         feature_groups=_columns_by_group(run, plan, data.feature_names),
         feature_state=matrix.states,
+        monitoring_reference=drift_reference,
         dropped_columns=dropped,
         date_split=date_split,
         data_stats=data_stats,

@@ -77,6 +77,7 @@ class TrainResult:
     feature_names: list[str]
     feature_groups: dict[str, list[str]]
     feature_state: dict[str, dict[str, Any]]
+    monitoring_reference: dict[str, Any]
     dropped_columns: dict[str, str]
     date_split: DateSplit
     data_stats: dict[str, Any]
@@ -87,7 +88,7 @@ class TrainResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _as_dict(params: Any) -> dict[str, Any]:
+def group_params(params: Any) -> dict[str, Any]:
     """A group's options as a plain dict (OmegaConf hands structured options over as dataclasses)."""
     if dataclasses.is_dataclass(params) and not isinstance(params, type):
         return dataclasses.asdict(params)
@@ -101,7 +102,7 @@ def prepare_run(cfg: TrainCfg, config: dict[str, Any], output_dir: Path) -> Run:
     groups = []
     for name, params in cfg.features.items():
         group = plugins.feature_group(name)
-        groups.append((group, _as_dict(params)))
+        groups.append((group, group_params(params)))
     level = entity_level(model_type.entity)
     wrong_level = [g.name for g, _ in groups if g.entity != level.name]
     if wrong_level:

@@ -29,6 +29,7 @@ class Command:
 COMMANDS = {
     "train": Command("riskforge.cli.train", "train, evaluate and store a model (Hydra app)"),
     "synth": Command("riskforge.cli.synth", "write a seeded synthetic AML world into the warehouse (Hydra app)"),
+    "score": Command("riskforge.cli.score", "score one processing date with a stored model (Hydra app)"),
     "demo": Command("riskforge.cli.demo", "seed the demo world if absent, train every model type, show results"),
     "models": Command("riskforge.cli.models", "list and show stored models", hydra=False),
     "plugins": Command("riskforge.cli.plugins", "list feature groups, model types, label sources", hydra=False),

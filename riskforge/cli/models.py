@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 
 from riskforge.cli.args import ArgumentParser
 from riskforge.cli.tables import console, model_table, show
-from riskforge.errors import IntegrityError, RiskforgeError
-from riskforge.store import tracking
+from riskforge.errors import RiskforgeError
+from riskforge.store import registry, tracking
 from riskforge.warehouse import Warehouse, check_network
 
 MAIN_METRICS = ("test_auc", "test_ndcg@10")
@@ -39,13 +38,13 @@ def list_models(network: str | None = None) -> list[dict[str, Any]]:
 
 
 def load_metadata(model_id: str) -> dict[str, Any]:
-    row = next((m for m in list_models() if m["model_id"] == model_id), None)
-    if row is None:
+    """The stored metadata of ``model_id`` (the JSON beside its model file)."""
+    warehouse = Warehouse.from_dsn(None)
+    if not warehouse.exists():
         raise RiskforgeError(f"no stored model {model_id!r}", hint="see `riskforge models list`")
-    path = Path(row["model_path"]).with_suffix(".json")
-    if not path.is_file():
-        raise IntegrityError(f"metadata of {model_id} is missing: {path}")
-    return json.loads(path.read_text())
+    with warehouse.connect() as client:
+        row = registry.find(client, model_id)
+    return row.metadata()
 
 
 def _list_table(models: list[dict[str, Any]]) -> Table:

@@ -160,6 +160,32 @@ class TrainCfg:
 
 
 @dataclass
+class ScoreCfg:
+    """``riskforge score``: one processing date, one model type, written to the score tables.
+
+    ``model`` picks the model type (its option's name); ``features`` is ignored: a stored model is always
+    scored with the feature groups and parameters it was trained with.
+    """
+
+    network: str = "ethereum"
+    model: ModelCfg = MISSING
+    features: dict[str, Any] = field(default_factory=dict)
+    window: int = 7
+    date: str = MISSING
+    model_id: str | None = None
+    explain_top: int = 50
+    explain_features: int = 10
+    warehouse: WarehouseCfg = field(default_factory=WarehouseCfg)
+
+    def __post_init__(self) -> None:
+        check_network(self.network)
+        positive(self.window, "window")
+        parse_date(self.date, "date")
+        if self.explain_top < 0 or self.explain_features < 1:
+            raise ConfigError("explain_top must be >= 0 and explain_features >= 1")
+
+
+@dataclass
 class DemoCfg:
     """``riskforge demo``: seed the demo world if absent, train each model type, show one table."""
 
@@ -186,5 +212,6 @@ def register_schemas(cs: ConfigStore) -> None:
     cs.store(name="train_schema", node=TrainCfg)
     cs.store(name="synth_schema", node=SynthCfg)
     cs.store(name="demo_schema", node=DemoCfg)
+    cs.store(name="score_schema", node=ScoreCfg)
     cs.store(group="schema/model", name="model", node=ModelCfg)
     cs.store(group="schema/labels", name="labels", node=LabelsCfg)

@@ -37,15 +37,18 @@ class ExtractPlan:
 def plan_extract(
     level: EntityLevel,
     groups: list[tuple[FeatureGroup, dict[str, Any]]],
-    labels: LabelSource,
+    labels: LabelSource | None,
     window: int,
     columns_of: Callable[[str], dict[str, str]],
 ) -> ExtractPlan:
-    """Build the query text and its group-bound parameters (the run's standard ones are added later)."""
+    """Build the query text and its group-bound parameters (the run's standard ones are added later).
+    Without a label source (scoring), every row's label grade is 0."""
     ctx_bindings: dict[str, Any] = {}
-    ctes = [f"entities AS ({level.sql})", f"labels AS ({labels.grades_sql()})"]
-    label_ctes, label_join = _label_join(level, labels)
-    ctes += label_ctes
+    ctes = [f"entities AS ({level.sql})"]
+    label_join = ""
+    if labels is not None:
+        label_ctes, label_join = _label_join(level, labels)
+        ctes += [f"labels AS ({labels.grades_sql()})", *label_ctes]
     selects = []
     joins = []
     owner: dict[str, str] = {}
@@ -56,7 +59,7 @@ def plan_extract(
             raise ConfigError(
                 f"feature group {group.name!r} is {group.entity}-level; this model type needs {level.name}-level groups"
             )
-        label_tables = (LABEL_TABLES | set(labels.tables)) & set(group.tables)
+        label_tables = (LABEL_TABLES | set(labels.tables if labels else ())) & set(group.tables)
         if label_tables and group.reads_labels != POINT_IN_TIME:
             raise ConfigError(
                 f"feature group {group.name!r} reads the label table {sorted(label_tables)[0]}: a group may only "
@@ -82,7 +85,7 @@ def plan_extract(
         f"e.{level.id_column} AS entity_id",
         f"e.{level.group_column} AS group_key",
         f"toFloat64(e.{level.baseline_column}) AS baseline_score",
-        "toUInt8(ifNull(l.label_grade, 0)) AS label_grade",
+        "toUInt8(ifNull(l.label_grade, 0)) AS label_grade" if labels is not None else "toUInt8(0) AS label_grade",
     ]
     sql = (
         "WITH\n"

@@ -122,6 +122,12 @@ class ModelType(ABC):
             schedule = linear_decay(params.get("learning_rate", 0.1), cfg.learning_rate_decay, cfg.learning_rate_floor)
         return FitPlan(params, cfg.num_boost_round, cfg.early_stopping_rounds, schedule, cv_folds, embargo_days)
 
+    def output_table(self) -> str:
+        """Where ``riskforge score`` writes: probabilities per alert or cluster, or a ranking of alerts."""
+        if self.objective == "lambdarank":
+            return "alert_rankings"
+        return "cluster_scores" if self.entity == "cluster" else "alert_scores"
+
     @abstractmethod
     def targets(self, grades: np.ndarray, cfg: ModelCfg, unlabelled: str) -> tuple[np.ndarray, np.ndarray]:
         """(target per row, mask of rows to keep) from label grades 0 (unlabelled) .. 4 (critical);

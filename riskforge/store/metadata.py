@@ -88,6 +88,7 @@ def build_metadata(run: Run, result: TrainResult, model_id: str, created_at: dt.
         "feature_names": result.feature_names,
         "feature_groups": result.feature_groups,
         "feature_state": result.feature_state,
+        "monitoring_reference": result.monitoring_reference,
         "dropped_columns": result.dropped_columns,
         "best_iteration": result.fitted.best_iteration,
         "validation_objective": result.fitted.validation_objective,
