@@ -78,9 +78,7 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
     with progress.phase("evaluate"):
         evaluation = run.model_type.evaluate(fitted, data, run.cfg.eval, run.cfg.seed)
         gain = fitted.booster.feature_importance("gain", iteration=fitted.best_iteration)
-        drift_reference = training_reference(
-            data.train.X, data.feature_names, gain, fitted.predict(data.validation.X)
-        )
+        drift_reference = training_reference(data.train.X, data.feature_names, gain, fitted.predict(data.validation.X))
     return TrainResult(
         fitted=fitted,
         evaluation=evaluation,
@@ -140,7 +138,7 @@ def extract(run: Run) -> tuple[WindowInfo, DateSplit, ExtractPlan, pa.Table, str
             "dates": kept,
         }
         try:
-            table = fetch(client, plan, parameters)
+            table = fetch(client, plan, parameters, deterministic=cfg.deterministic)
             fingerprint = data_fingerprint(client, info.database, run.tables())
         except ClickHouseError as exc:
             raise DataError(f"the feature query failed on {info.database}: {first_line(exc)}") from None

@@ -24,12 +24,16 @@ class Command:
     module: str
     summary: str
     hydra: bool = True
+    positional: str | None = None  # a Hydra command's leading bare argument becomes this override
 
 
 COMMANDS = {
     "train": Command("riskforge.cli.train", "train, evaluate and store a model (Hydra app)"),
     "synth": Command("riskforge.cli.synth", "write a seeded synthetic AML world into the warehouse (Hydra app)"),
     "score": Command("riskforge.cli.score", "score one processing date with a stored model (Hydra app)"),
+    "evaluate": Command(
+        "riskforge.cli.evaluate", "backtest a stored model on any window (Hydra app)", positional="model_id"
+    ),
     "demo": Command("riskforge.cli.demo", "seed the demo world if absent, train every model type, show results"),
     "models": Command("riskforge.cli.models", "list and show stored models", hydra=False),
     "plugins": Command("riskforge.cli.plugins", "list feature groups, model types, label sources", hydra=False),
@@ -53,6 +57,20 @@ def refuse_passwords(args: list[str]) -> None:
                 f"put the password in {PASSWORD_ENV} and use clickhouse://user@host:8123/",
             )
             raise SystemExit(2)
+
+
+def from_stored(args: list[str]) -> list[str]:
+    """``train --from MODEL_ID [overrides]``: re-run with the stored config of a model, as a primary
+    config written to a private directory that Hydra is pointed at."""
+    from riskforge.cli.retrain import stored_config_dir
+
+    position = args.index("--from")
+    if position + 1 >= len(args) or args[position + 1].startswith("-"):
+        print_error("--from needs a model id", "riskforge train --from MODEL_ID")
+        raise SystemExit(2)
+    model_id = args[position + 1]
+    directory, name = stored_config_dir(model_id)
+    return ["--config-dir", str(directory), "--config-name", name, *args[:position], *args[position + 2 :]]
 
 
 def complete(args: list[str]) -> None:
@@ -92,6 +110,10 @@ def main() -> None:
         raise SystemExit(2)
     refuse_passwords(rest)
     with reporting():
+        if name == "train" and "--from" in rest:
+            rest = from_stored(rest)
+        if command.positional and rest and "=" not in rest[0] and not rest[0].startswith("-"):
+            rest = [f"{command.positional}={rest[0]}", *rest[1:]]
         module = importlib.import_module(command.module)
         if command.hydra:
             os.environ["HYDRA_FULL_ERROR"] = "1"  # exceptions reach `reporting` instead of Hydra's multi-line report

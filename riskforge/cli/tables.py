@@ -18,29 +18,36 @@ def _interval(values: list[float] | None) -> str:
     return f"[{values[0]:+.4f}, {values[1]:+.4f}]" if values else "—"
 
 
-def model_table(metadata: dict[str, Any]) -> Table:
-    """Metrics of one model next to its baseline, with the lift's interval on the main metric."""
-    metrics, baseline, ci = metadata["metrics"], metadata["baseline_metrics"], metadata["metrics_ci"]
-    main = metadata["main_metric"]
-    table = Table(title=f"{metadata['model_id']}", title_justify="left")
+def metrics_table(title: str, result: dict[str, Any], main: str) -> Table:
+    """Metrics next to the baseline's (same keys), the lift, and the lift's interval where one exists."""
+    metrics, baseline, ci = result["metrics"], result["baseline_metrics"], result["metrics_ci"]
+    table = Table(title=title, title_justify="left")
     for column in ("metric", "model", "baseline", "lift", "95% interval of lift"):
         table.add_column(column, justify="left" if column == "metric" else "right")
     for name, value in metrics.items():
         if name not in baseline:
             continue
-        lift = value - baseline[name]
         table.add_row(
             f"[bold]{name}[/bold]" if name == main else name,
             _fmt(value),
             _fmt(baseline[name]),
-            f"{lift:+.4f}",
+            f"{value - baseline[name]:+.4f}",
             _interval(ci.get(f"lift_{name}")),
         )
     for name, value in metrics.items():
         if name not in baseline:
             table.add_row(name, _fmt(value), "", "", "")
-    verdict = "beats" if metadata.get("beats_baseline") else "does NOT beat"
-    table.caption = f"{metadata['model_type']} {verdict} the baseline ({metadata['baseline']}) on {main}"
+    lift = ci.get(f"lift_{main}")
+    if lift:
+        verdict = "beats" if lift[0] > 0 else "does NOT beat"
+        table.caption = f"{verdict} the baseline on {main} (lower end of the lift's interval {lift[0]:+.4f})"
+    return table
+
+
+def model_table(metadata: dict[str, Any]) -> Table:
+    """A stored model's test metrics next to its baseline's."""
+    table = metrics_table(metadata["model_id"], metadata, metadata["main_metric"])
+    table.caption = f"{metadata['model_type']} {table.caption} — baseline: {metadata['baseline']}"
     return table
 
 

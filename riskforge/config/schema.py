@@ -186,6 +186,17 @@ class ScoreCfg:
 
 
 @dataclass
+class EvaluateCfg:
+    """``riskforge evaluate MODEL_ID``: a backtest of a stored model on any processing_date range."""
+
+    model_id: str = MISSING
+    data: DataCfg = field(default_factory=DataCfg)
+    eval: EvalCfg = field(default_factory=EvalCfg)
+    seed: int = 0
+    warehouse: WarehouseCfg = field(default_factory=WarehouseCfg)
+
+
+@dataclass
 class DemoCfg:
     """``riskforge demo``: seed the demo world if absent, train each model type, show one table."""
 
@@ -213,5 +224,6 @@ def register_schemas(cs: ConfigStore) -> None:
     cs.store(name="synth_schema", node=SynthCfg)
     cs.store(name="demo_schema", node=DemoCfg)
     cs.store(name="score_schema", node=ScoreCfg)
+    cs.store(name="evaluate_schema", node=EvaluateCfg)
     cs.store(group="schema/model", name="model", node=ModelCfg)
     cs.store(group="schema/labels", name="labels", node=LabelsCfg)

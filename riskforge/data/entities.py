@@ -17,14 +17,16 @@ from riskforge.errors import ConfigError
 
 @dataclass(frozen=True)
 class EntityLevel:
-    """How one entity level is read: its source table, key, CV group key and baseline score, and which of
-    its columns a label source's key is found in (``label_keys``: key -> (column, is it an array))."""
+    """How one entity level is read: its source table, key, CV group key, baseline score, the segment a
+    backtest breaks metrics down by (typology, cluster type), and which of its columns a label source's
+    key is found in (``label_keys``: key -> (column, is it an array))."""
 
     name: str
     table: str
     id_column: str
     group_column: str
     baseline_column: str
+    segment_sql: str
     label_keys: dict[str, tuple[str, bool]]
     sql: str
 
@@ -35,6 +37,7 @@ ALERTS = EntityLevel(
     id_column="alert_id",
     group_column="address",
     baseline_column="alert_confidence_score",
+    segment_sql="arrayStringConcat(e.typologies, '+')",
     label_keys={"address": ("address", False), "alert_id": ("alert_id", False)},
     sql="""
     SELECT
@@ -60,6 +63,7 @@ CLUSTERS = EntityLevel(
     id_column="cluster_id",
     group_column="primary_address",
     baseline_column="confidence_avg",
+    segment_sql="e.cluster_type",
     label_keys={"address": ("member_addresses", True), "alert_id": ("related_alert_ids", True)},
     sql="""
     SELECT

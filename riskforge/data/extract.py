@@ -2,7 +2,7 @@
 
 The result is one Arrow table, totally ordered by (processing_date, entity_id) so runs are reproducible:
 
-    processing_date, entity_id, group_key, baseline_score, label_grade, <feature columns...>
+    processing_date, entity_id, group_key, baseline_score, label_grade, segment, <feature columns...>
 
 Feature SQL never sees the label CTE, and label columns can never be named as features.
 """
@@ -21,7 +21,7 @@ from riskforge.data.labels import LabelSource
 from riskforge.errors import ConfigError
 from riskforge.features.base import FeatureGroup, SqlContext
 
-RESERVED = ("processing_date", "entity_id", "group_key", "baseline_score", "label_grade")
+RESERVED = ("processing_date", "entity_id", "group_key", "baseline_score", "label_grade", "segment")
 LABEL_TABLES = {"raw_address_labels", "alert_dispositions"}
 POINT_IN_TIME = "others_before_snapshot"
 
@@ -86,6 +86,7 @@ def plan_extract(
         f"e.{level.group_column} AS group_key",
         f"toFloat64(e.{level.baseline_column}) AS baseline_score",
         "toUInt8(ifNull(l.label_grade, 0)) AS label_grade" if labels is not None else "toUInt8(0) AS label_grade",
+        f"{level.segment_sql} AS segment",
     ]
     sql = (
         "WITH\n"
@@ -120,6 +121,8 @@ def _label_join(level: EntityLevel, labels: LabelSource) -> tuple[list[str], str
     return [cte], "LEFT JOIN entity_labels AS l ON " + " AND ".join(f"l.{k} = e.{k}" for k in keys)
 
 
-def fetch(client: Client, plan: ExtractPlan, parameters: dict[str, Any]) -> pa.Table:
-    """Run the composed query and return its rows as one Arrow table."""
-    return client.query_arrow(plan.sql, parameters={**parameters, **plan.parameters})
+def fetch(client: Client, plan: ExtractPlan, parameters: dict[str, Any], deterministic: bool = False) -> pa.Table:
+    """Run the composed query and return its rows as one Arrow table. ``deterministic`` runs it on one
+    thread, so floating-point aggregates are summed in the same order every time."""
+    settings = {"max_threads": 1} if deterministic else None
+    return client.query_arrow(plan.sql, parameters={**parameters, **plan.parameters}, settings=settings)

@@ -33,9 +33,7 @@ def describe_range(start: dt.date | None, end: dt.date | None) -> str:
     return f"{start or 'first'}..{end or 'last'}"
 
 
-def check_tables(
-    client: Client, network: str, tables: list[str], where: str
-) -> tuple[str, dict[str, dict[str, str]]]:
+def check_tables(client: Client, network: str, tables: list[str], where: str) -> tuple[str, dict[str, dict[str, str]]]:
     """The network's database and the columns of each table a run reads; one line if any is missing."""
     database = network_database(network)
     if not database_exists(client, database):

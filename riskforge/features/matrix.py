@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from riskforge.errors import DataError
 from riskforge.features.base import FeatureGroup
 
 
@@ -26,6 +27,7 @@ class Rows:
     group: np.ndarray
     baseline: np.ndarray
     grade: np.ndarray
+    segment: np.ndarray
 
     def __len__(self) -> int:
         return len(self.grade)
@@ -52,6 +54,7 @@ def protocol_rows(table: pa.Table) -> Rows:
         group=np.asarray(table["group_key"].to_numpy(zero_copy_only=False), dtype=object),
         baseline=table["baseline_score"].to_numpy(zero_copy_only=False).astype(np.float64),
         grade=table["label_grade"].to_numpy(zero_copy_only=False).astype(np.uint8),
+        segment=np.asarray(table["segment"].to_numpy(zero_copy_only=False), dtype=object),
     )
 
 
@@ -97,3 +100,16 @@ def uninformative_columns(X: np.ndarray, names: list[str]) -> dict[str, str]:
         elif low[j] == high[j]:
             dropped[name] = "constant"
     return dropped
+
+
+def model_columns(matrix: FeatureMatrix, model_features: list[str]) -> np.ndarray:
+    """The columns a stored model was trained on, in its order. A missing column, or columns coming out in
+    another order, is an error (never a silent reorder); columns dropped at training are left out."""
+    wanted = set(model_features)
+    kept = [n for n in matrix.feature_names if n in wanted]
+    if kept != model_features:
+        missing = [n for n in model_features if n not in matrix.feature_names]
+        detail = f"missing {missing[:5]}" if missing else "the columns come out in a different order"
+        raise DataError(f"the features built today do not match the model's feature_names: {detail}")
+    index = {n: j for j, n in enumerate(matrix.feature_names)}
+    return np.ascontiguousarray(matrix.X[:, [index[n] for n in model_features]])

@@ -137,6 +137,28 @@ class ModelType(ABC):
     def fit(self, data: TrainingSet, plan: FitPlan, progress: Progress) -> Fitted:
         """Train the final model (early stopping on validation only), then cross-validate."""
 
+    def decide(self, fitted: Fitted, validation: Part) -> dict[str, float]:
+        """Decisions fitted on validation rows and reused on any later data (e.g. a binary threshold)."""
+        return {}
+
     @abstractmethod
+    def measure(
+        self, part: Part, score: np.ndarray, decisions: dict[str, float], cfg: EvalCfg, seed: int
+    ) -> Evaluation:
+        """Metrics of ``score`` and of the baseline on ``part`` (same keys), with intervals of the main
+        metric and of its lift (``metrics_ci``)."""
+
+    def plots(self, part: Part, score: np.ndarray, names: list[str], gain: np.ndarray) -> dict[str, bytes]:
+        """PNG plots of an evaluation, by name (stored next to the model)."""
+        return {}
+
     def evaluate(self, fitted: Fitted, data: TrainingSet, cfg: EvalCfg, seed: int) -> Evaluation:
-        """Metrics of the model and of the baseline on the test part, with 95% intervals."""
+        """Decide on validation, then measure once on the test part; plots and CV metrics included."""
+        decisions = self.decide(fitted, data.validation)
+        score = fitted.predict(data.test.X)
+        evaluation = self.measure(data.test, score, decisions, cfg, seed)
+        evaluation.metrics.update(fitted.cv_metrics)
+        evaluation.extras.update(decisions)
+        gain = fitted.booster.feature_importance("gain", iteration=fitted.best_iteration)
+        evaluation.plots = self.plots(data.test, score, data.feature_names, gain)
+        return evaluation

@@ -15,7 +15,7 @@ from riskforge.evaluation.bootstrap import entity_bootstrap_auc
 from riskforge.evaluation.calibration import Calibrator, expected_calibration_error, reweights
 from riskforge.evaluation.metrics import binary_metrics, choose_threshold
 from riskforge.models import lgbm
-from riskforge.models.base import Evaluation, FitPlan, Fitted, ModelType, Progress, TrainingSet
+from riskforge.models.base import Evaluation, FitPlan, Fitted, ModelType, Part, Progress, TrainingSet
 
 POSITIVE_GRADE = 3  # high or critical
 
@@ -78,27 +78,34 @@ class BinaryModelType(ModelType):
         cv = data.cv
         return [(np.sort(a), np.sort(b)) for a, b in splitter.split(cv.X, cv.y, groups=cv.group)]
 
-    def evaluate(self, fitted: Fitted, data: TrainingSet, cfg: EvalCfg, seed: int) -> Evaluation:
-        validation, test = data.validation, data.test
-        threshold = choose_threshold(validation.y, fitted.predict(validation.X))
-        baseline_threshold = choose_threshold(validation.y, validation.baseline)
-        score = fitted.predict(test.X)
-        metrics = binary_metrics(test.y, score, test.day, test.entity_id, threshold, cfg.k)
-        baseline = binary_metrics(test.y, test.baseline, test.day, test.entity_id, baseline_threshold, cfg.k)
-        metrics["test_ece"] = expected_calibration_error(test.y, score)
-        baseline["test_ece"] = expected_calibration_error(test.y, test.baseline)
-        intervals = entity_bootstrap_auc(test.y, score, test.baseline, test.group, cfg.bootstrap, cfg.confidence, seed)
-        gain = fitted.booster.feature_importance("gain", iteration=fitted.best_iteration)
+    def decide(self, fitted: Fitted, validation: Part) -> dict[str, float]:
+        """The thresholds maximising F1 on validation, for the model and for the baseline."""
+        return {
+            "threshold": choose_threshold(validation.y, fitted.predict(validation.X)),
+            "baseline_threshold": choose_threshold(validation.y, validation.baseline),
+        }
+
+    def measure(
+        self, part: Part, score: np.ndarray, decisions: dict[str, float], cfg: EvalCfg, seed: int
+    ) -> Evaluation:
+        metrics = binary_metrics(part.y, score, part.day, part.entity_id, decisions["threshold"], cfg.k)
+        baseline = binary_metrics(
+            part.y, part.baseline, part.day, part.entity_id, decisions["baseline_threshold"], cfg.k
+        )
+        metrics["test_ece"] = expected_calibration_error(part.y, score)
+        baseline["test_ece"] = expected_calibration_error(part.y, part.baseline)
+        intervals = entity_bootstrap_auc(part.y, score, part.baseline, part.group, cfg.bootstrap, cfg.confidence, seed)
         return Evaluation(
-            metrics={**metrics, **fitted.cv_metrics},
+            metrics=metrics,
             baseline_metrics=baseline,
             metrics_ci={"test_auc": intervals["auc"], "lift_test_auc": intervals["lift_auc"]},
-            extras={"threshold": threshold, "baseline_threshold": baseline_threshold},
-            plots={
-                "roc": plots.roc(test.y, score, test.baseline),
-                "precision_recall": plots.precision_recall(test.y, score, test.baseline),
-                "reliability": plots.reliability_curve(test.y, score, test.baseline),
-                "score_distribution": plots.score_distribution(score, test.y),
-                "feature_importance": plots.importance(data.feature_names, gain),
-            },
         )
+
+    def plots(self, part: Part, score: np.ndarray, names: list[str], gain: np.ndarray) -> dict[str, bytes]:
+        return {
+            "roc": plots.roc(part.y, score, part.baseline),
+            "precision_recall": plots.precision_recall(part.y, score, part.baseline),
+            "reliability": plots.reliability_curve(part.y, score, part.baseline),
+            "score_distribution": plots.score_distribution(score, part.y),
+            "feature_importance": plots.importance(names, gain),
+        }

@@ -122,33 +122,30 @@ class AlertRanker(ModelType):
             fitted.cv_metrics = {f"cv_{MAIN}_mean": float(np.mean(scores)), f"cv_{MAIN}_std": float(np.std(scores))}
         return fitted
 
-    def evaluate(self, fitted: Fitted, data: TrainingSet, cfg: EvalCfg, seed: int) -> Evaluation:
-        test = data.test
-        score = fitted.predict(test.X)
-        model = day_metrics(test, score)
-        baseline = day_metrics(test, test.baseline)
+    def measure(
+        self, part: Part, score: np.ndarray, decisions: dict[str, float], cfg: EvalCfg, seed: int
+    ) -> Evaluation:
+        model = day_metrics(part, score)
+        baseline = day_metrics(part, part.baseline)
         main_ci, lift_ci = day_bootstrap_mean(model[MAIN], baseline[MAIN], cfg.bootstrap, cfg.confidence, seed)
-        curve_ks = list(range(1, 21))
-        curve = [
-            [
-                float(np.mean(v))
-                for k, v in per_group(test.y, s, test.day, test.entity_id, tuple(curve_ks)).items()
-                if k.startswith("ndcg@")
-            ]
-            for s in (score, test.baseline)
-        ]
-        gain = fitted.booster.feature_importance("gain", iteration=fitted.best_iteration)
         return Evaluation(
-            metrics={**{f"test_{k}": float(np.mean(v)) for k, v in model.items()}, **fitted.cv_metrics},
+            metrics={f"test_{k}": float(np.mean(v)) for k, v in model.items()},
             baseline_metrics={f"test_{k}": float(np.mean(v)) for k, v in baseline.items()},
             metrics_ci={self.main_metric: main_ci, f"lift_{self.main_metric}": lift_ci},
-            extras={"test_days": len(model[MAIN]), "relevant_share": float(np.mean(test.y > 0))},
-            plots={
-                "ndcg_at_k": plots.ndcg_at_k(curve_ks, *curve),
-                "score_distribution": plots.score_distribution(score, test.y, label="relevance"),
-                "feature_importance": plots.importance(data.feature_names, gain),
-            },
+            extras={"test_days": len(model[MAIN]), "relevant_share": float(np.mean(part.y > 0))},
         )
+
+    def plots(self, part: Part, score: np.ndarray, names: list[str], gain: np.ndarray) -> dict[str, bytes]:
+        ks = tuple(range(1, 21))
+        curves = [
+            [float(np.mean(per_group(part.y, s, part.day, part.entity_id, ks)[f"ndcg@{k}"])) for k in ks]
+            for s in (score, part.baseline)
+        ]
+        return {
+            "ndcg_at_k": plots.ndcg_at_k(list(ks), *curves),
+            "score_distribution": plots.score_distribution(score, part.y, label="relevance"),
+            "feature_importance": plots.importance(names, gain),
+        }
 
 
 def _rows(part: Part, rows: np.ndarray) -> Part:

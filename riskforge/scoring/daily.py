@@ -17,11 +17,11 @@ import pyarrow as pa
 
 from riskforge import signals
 from riskforge.config.schema import ScoreCfg, parse_date
-from riskforge.data.extract import fetch, plan_extract
+from riskforge.data.extract import fetch
 from riskforge.data.window import inspect_day
 from riskforge.errors import DataError
 from riskforge.evaluation.monitoring import psi
-from riskforge.features.matrix import build_matrix, protocol_rows
+from riskforge.features.matrix import protocol_rows
 from riskforge.progress import RunProgress
 from riskforge.scoring.explain import explanations
 from riskforge.scoring.stored import StoredModel
@@ -46,17 +46,6 @@ class DayScores:
     monitoring: dict[str, Any] = field(default_factory=dict)
 
 
-def aligned(names: list[str], X: np.ndarray, model_features: list[str]) -> np.ndarray:
-    """The columns the model was trained on, in its order; a missing or reordered column is an error."""
-    kept = [n for n in names if n in set(model_features)]
-    if kept != model_features:
-        missing = [n for n in model_features if n not in names]
-        detail = f"missing {missing[:5]}" if missing else "columns come out in a different order"
-        raise DataError(f"today's features do not match the model's feature_names: {detail}")
-    index = {n: j for j, n in enumerate(names)}
-    return np.ascontiguousarray(X[:, [index[n] for n in model_features]])
-
-
 def score_day(cfg: ScoreCfg, progress: RunProgress) -> DayScores:
     warehouse = Warehouse.from_dsn(cfg.warehouse.dsn, cfg.warehouse.lock_timeout_s)
     date = parse_date(cfg.date, "date")
@@ -67,8 +56,8 @@ def score_day(cfg: ScoreCfg, progress: RunProgress) -> DayScores:
         stored = StoredModel.load(row)
         _check_slot(stored, cfg)
         with progress.phase("extract"), warehouse.connect() as client:
-            info = inspect_day(client, cfg.network, cfg.window, date, stored.level, _tables(stored))
-            plan = plan_extract(stored.level, stored.groups, None, cfg.window, lambda t: info.columns.get(t, {}))
+            info = inspect_day(client, cfg.network, cfg.window, date, stored.level, stored.tables())
+            plan = stored.plan(None, lambda t: info.columns.get(t, {}))
             parameters = {
                 "database": info.database,
                 "window": cfg.window,
@@ -79,9 +68,7 @@ def score_day(cfg: ScoreCfg, progress: RunProgress) -> DayScores:
             }
             table = fetch(client, plan, parameters)
         with progress.phase("features"):
-            groups = [(g, p, plan.columns_by_group[g.name]) for g, p in stored.groups]
-            matrix = build_matrix(table, groups, states=stored.metadata.get("feature_state", {}))
-            X = aligned(matrix.feature_names, matrix.X, stored.feature_names)
+            X = stored.features(table, plan)
         with progress.phase("predict"):
             rows = protocol_rows(table)
             raw = stored.raw_scores(X)
@@ -114,13 +101,6 @@ def _check_slot(stored: StoredModel, cfg: ScoreCfg) -> None:
         )
 
 
-def _tables(stored: StoredModel) -> list[str]:
-    names = [stored.level.table]
-    for group, _ in stored.groups:
-        names += group.tables
-    return list(dict.fromkeys(names))
-
-
 def _output(
     stored: StoredModel, cfg: ScoreCfg, rows: Any, raw: np.ndarray, X: np.ndarray, date: dt.date
 ) -> tuple[pa.Table, int]:
@@ -144,8 +124,11 @@ def _output(
         return pa.table({**common, "score": pa.array(score, pa.float64())}), 0
     top = np.lexsort((rows.entity_id, -score))[: cfg.explain_top]
     explained = [""] * n
-    for j, text in zip(top, explanations(stored.booster, X[top], stored.feature_names, stored.best_iteration,
-                                          cfg.explain_features), strict=True):
+    for j, text in zip(
+        top,
+        explanations(stored.booster, X[top], stored.feature_names, stored.best_iteration, cfg.explain_features),
+        strict=True,
+    ):
         explained[j] = text
     return (
         pa.table(
@@ -165,7 +148,7 @@ def _monitoring(stored: StoredModel, X: np.ndarray, raw: np.ndarray, counts: dic
     reference = stored.metadata.get("monitoring_reference", {})
     index = {n: j for j, n in enumerate(stored.feature_names)}
     features = reference.get("features", {})
-    scores = raw if stored.model_type.objective == "lambdarank" else stored.probabilities(raw)
+    scores = stored.scores(raw)
     return {
         "alerts_without_feature_row": counts.get("without_features", 0),
         "null_rates": {n: float(np.mean(np.isnan(X[:, index[n]]))) for n in features if n in index},

@@ -79,20 +79,57 @@ def candidates(client: Client, network: str, model_type: str, window: int) -> li
     )
 
 
-def production(client: Client, network: str, model_type: str, window: int) -> str | None:
-    """The model id the newest registry event put in production, if any."""
+def _events(client: Client, network: str, model_type: str, window: int) -> list[tuple[str, str]]:
+    """(event, model_id) of a slot, oldest first; ``model_id`` is the model the event put in production."""
     if not _has_events(client, network):
-        return None
-    rows = client.query(
-        "SELECT event, model_id, previous_model_id FROM {database:Identifier}.model_events "
-        "WHERE model_type = {model_type:String} AND window_days = {window:UInt16} "
-        "ORDER BY event_time DESC LIMIT 1",
-        parameters={"database": network_database(network), "model_type": model_type, "window": window},
-    ).result_rows
-    if not rows:
-        return None
-    event, model_id, previous = rows[0]
-    return model_id if event == "promote" else (previous or None)
+        return []
+    return [
+        (event, model_id)
+        for event, model_id in client.query(
+            "SELECT event, model_id FROM {database:Identifier}.model_events "
+            "WHERE model_type = {model_type:String} AND window_days = {window:UInt16} ORDER BY event_time",
+            parameters={"database": network_database(network), "model_type": model_type, "window": window},
+        ).result_rows
+    ]
+
+
+def _production_stack(events: list[tuple[str, str]]) -> list[str]:
+    """Replay promotions (push) and rollbacks (pop): the top is in production, the one below is next."""
+    stack: list[str] = []
+    for event, model_id in events:
+        if event == "promote":
+            stack.append(model_id)
+        elif stack:
+            stack.pop()
+    return stack
+
+
+def production(client: Client, network: str, model_type: str, window: int) -> str | None:
+    """The model id currently in production for a (network, model type, window), if any."""
+    stack = _production_stack(_events(client, network, model_type, window))
+    return stack[-1] if stack else None
+
+
+def promote(client: Client, row: ModelRow, reason: str) -> str | None:
+    """Put ``row`` in production; returns the model it replaces."""
+    current = production(client, row.network, row.model_type, row.window_days)
+    if current == row.model_id:
+        raise RiskforgeError(f"{row.model_id} is already the production model")
+    record_event(client, "promote", row, current, reason)
+    return current
+
+
+def rollback(client: Client, row: ModelRow, reason: str) -> tuple[str, str]:
+    """Put back the production model that preceded the current one in ``row``'s slot: (from, to)."""
+    stack = _production_stack(_events(client, row.network, row.model_type, row.window_days))
+    if len(stack) < 2:
+        raise RiskforgeError(
+            f"nothing to roll back to for {row.model_type} on {row.network!r}, window {row.window_days}",
+            hint="a rollback needs two promotions in this slot's history",
+        )
+    current, target = stack[-1], stack[-2]
+    record_event(client, "rollback", find(client, target), current, reason)
+    return current, target
 
 
 def resolve(client: Client, network: str, model_type: str, window: int, model_id: str | None) -> ModelRow:
