@@ -34,6 +34,8 @@ COMMANDS = {
     "evaluate": Command(
         "riskforge.cli.evaluate", "backtest a stored model on any window (Hydra app)", positional="model_id"
     ),
+    "ingest": Command("riskforge.cli.ingest", "load snapshot files into a network (Hydra app)"),
+    "export": Command("riskforge.cli.export", "write a network out as snapshot files (Hydra app)"),
     "demo": Command("riskforge.cli.demo", "seed the demo world if absent, train every model type, show results"),
     "models": Command("riskforge.cli.models", "list and show stored models", hydra=False),
     "plugins": Command("riskforge.cli.plugins", "list feature groups, model types, label sources", hydra=False),

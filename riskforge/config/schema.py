@@ -197,6 +197,31 @@ class EvaluateCfg:
 
 
 @dataclass
+class IngestCfg:
+    """``riskforge ingest``: snapshot files under ``source`` loaded into ``network`` (which may differ
+    from the network the files were exported from)."""
+
+    network: str = MISSING
+    source: str = MISSING
+    warehouse: WarehouseCfg = field(default_factory=WarehouseCfg)
+
+    def __post_init__(self) -> None:
+        check_network(self.network)
+
+
+@dataclass
+class ExportCfg:
+    """``riskforge export``: a network's warehouse written as snapshot files under ``dest``."""
+
+    network: str = MISSING
+    dest: str = MISSING
+    warehouse: WarehouseCfg = field(default_factory=WarehouseCfg)
+
+    def __post_init__(self) -> None:
+        check_network(self.network)
+
+
+@dataclass
 class DemoCfg:
     """``riskforge demo``: seed the demo world if absent, train each model type, show one table."""
 
@@ -225,5 +250,7 @@ def register_schemas(cs: ConfigStore) -> None:
     cs.store(name="demo_schema", node=DemoCfg)
     cs.store(name="score_schema", node=ScoreCfg)
     cs.store(name="evaluate_schema", node=EvaluateCfg)
+    cs.store(name="ingest_schema", node=IngestCfg)
+    cs.store(name="export_schema", node=ExportCfg)
     cs.store(group="schema/model", name="model", node=ModelCfg)
     cs.store(group="schema/labels", name="labels", node=LabelsCfg)
