@@ -6,7 +6,9 @@ so other processes can use an embedded warehouse in between.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import logging
 import time
 from typing import Any
 
@@ -15,6 +17,7 @@ import pyarrow as pa
 from clickhouse_connect.driver.exceptions import ClickHouseError
 
 from riskforge import signals
+from riskforge.data import cache
 from riskforge.data.extract import ExtractPlan, fetch, plan_extract
 from riskforge.data.window import WindowInfo, inspect_window
 from riskforge.errors import DataError
@@ -38,6 +41,7 @@ from riskforge.store.model_store import StoredModel, store_model, unstore
 from riskforge.warehouse.client import first_line
 
 PHASES = ("extract", "features", "train", "evaluate", "store")
+log = logging.getLogger("riskforge")
 
 
 def train(run: Run, progress: RunProgress) -> StoredModel:
@@ -73,6 +77,9 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
         cv_folds=cfg.split.cv_folds,
         embargo_days=run.embargo_days,
     )
+    if cfg.trainer.name == "dask":
+        settings = {k: getattr(cfg.trainer, k) for k in ("scheduler_address", "n_workers", "threads_per_worker")}
+        fit_plan = dataclasses.replace(fit_plan, distributed=settings)
     with progress.phase("train"):
         fitted = run.model_type.fit(data, fit_plan, progress.rounds)
     with progress.phase("evaluate"):
@@ -138,8 +145,15 @@ def extract(run: Run) -> tuple[WindowInfo, DateSplit, ExtractPlan, pa.Table, str
             "dates": kept,
         }
         try:
-            table = fetch(client, plan, parameters, deterministic=cfg.deterministic)
             fingerprint = data_fingerprint(client, info.database, run.tables())
+            digest = cache.key(plan.sql, {**parameters, **plan.parameters}, fingerprint, run.warehouse.describe())
+            table = cache.load(digest) if cfg.data.cache else None
+            if table is None:
+                table = fetch(client, plan, parameters, deterministic=cfg.deterministic)
+                if cfg.data.cache:
+                    cache.store(digest, table)
+            else:
+                log.info("extract: reusing the cached extract of this window, feature set and data")
         except ClickHouseError as exc:
             raise DataError(f"the feature query failed on {info.database}: {first_line(exc)}") from None
     return info, date_split, plan, table, fingerprint

@@ -14,6 +14,8 @@ import re
 import sys
 from dataclasses import dataclass
 
+import rich
+
 from riskforge import __version__
 from riskforge.cli.report import print_error, reporting
 from riskforge.warehouse.dsn import PASSWORD_ENV, has_password
@@ -40,6 +42,7 @@ COMMANDS = {
     "models": Command("riskforge.cli.models", "list and show stored models", hydra=False),
     "plugins": Command("riskforge.cli.plugins", "list feature groups, model types, label sources", hydra=False),
 }
+NON_TTY_WIDTH = 140
 URL_WITH_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s/@:]*:[^\s/@]*@", re.IGNORECASE)
 
 
@@ -95,6 +98,8 @@ def complete(args: list[str]) -> None:
 
 
 def main() -> None:
+    if not sys.stdout.isatty():  # logs and tables piped to a file: wide lines, no wrapping at 80 columns
+        rich.reconfigure(width=NON_TTY_WIDTH)
     args = sys.argv[1:]
     if args and args[0] in ("-sc", "--shell-completion"):
         complete(args)

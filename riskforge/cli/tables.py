@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from typing import Any
 
+from rich import get_console
 from rich.console import Console
 from rich.table import Table
 
@@ -73,8 +73,8 @@ def summary_table(models: Iterable[dict[str, Any]]) -> Table:
 
 
 def console() -> Console:
-    """A console on stdout; when it is not a terminal, wide enough that tables are not truncated."""
-    return Console(width=None if sys.stdout.isatty() else 132)
+    """The process-wide rich console on stdout (the one Hydra's rich log handler writes to)."""
+    return get_console()
 
 
 def show(table: Table) -> None:

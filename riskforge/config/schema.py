@@ -43,10 +43,12 @@ class WarehouseCfg:
 
 @dataclass
 class DataCfg:
-    """The processing_date range to read (inclusive); null means every date present."""
+    """The processing_date range to read (inclusive; null means every date present), and whether to reuse
+    a cached extract of the same query on unchanged data."""
 
     start_date: str | None = None
     end_date: str | None = None
+    cache: bool = True
 
     def __post_init__(self) -> None:
         start = parse_date(self.start_date, "data.start_date")
@@ -137,6 +139,22 @@ class ModelCfg:
 
 
 @dataclass
+class TrainerCfg:
+    """Where the final model is boosted: ``local`` (lightgbm.train) or ``dask`` (lightgbm.dask)."""
+
+    name: str = "local"
+    scheduler_address: str | None = None
+    n_workers: int = 2
+    threads_per_worker: int = 1
+
+    def __post_init__(self) -> None:
+        if self.name not in ("local", "dask"):
+            raise ConfigError(f"trainer {self.name!r} is unknown", hint="trainer=local or trainer=dask")
+        positive(self.n_workers, "trainer.n_workers")
+        positive(self.threads_per_worker, "trainer.threads_per_worker")
+
+
+@dataclass
 class TrainCfg:
     """``riskforge train``: one network, one window, one model type, the selected feature groups."""
 
@@ -150,6 +168,7 @@ class TrainCfg:
     data: DataCfg = field(default_factory=DataCfg)
     split: SplitCfg = field(default_factory=SplitCfg)
     eval: EvalCfg = field(default_factory=EvalCfg)
+    trainer: TrainerCfg = field(default_factory=TrainerCfg)
     warehouse: WarehouseCfg = field(default_factory=WarehouseCfg)
 
     def __post_init__(self) -> None:

@@ -55,6 +55,8 @@ class Fitted:
     validation_objective: float
     cv_metrics: dict[str, float] = field(default_factory=dict)
     calibrator: Calibrator | None = None
+    rounds_run: int = 0
+    cv_rounds: list[int] = field(default_factory=list)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Scores as the stored model gives them: cut at the best round, calibrated when a map was fitted."""
@@ -81,7 +83,8 @@ class FitPlan:
     """How to boost: LightGBM parameters and the schedule around them.
 
     ``early_stopping_rounds=None`` switches early stopping off; ``learning_rates`` maps the iteration to
-    a learning rate (LightGBM's ``reset_parameter``); ``cv_folds=0`` skips cross-validation.
+    a learning rate (LightGBM's ``reset_parameter``); ``cv_folds=0`` skips cross-validation;
+    ``distributed`` (scheduler address or LocalCluster size) boosts the final model with lightgbm.dask.
     """
 
     params: dict[str, Any]
@@ -91,6 +94,7 @@ class FitPlan:
     cv_folds: int = 0
     embargo_days: int = 0
     options: dict[str, Any] = field(default_factory=dict)
+    distributed: dict[str, Any] | None = None
 
 
 def linear_decay(start: float, step: float, floor: float) -> Callable[[int], float]:
@@ -108,6 +112,9 @@ class ModelType(ABC):
     description: ClassVar[str] = ""
     default_params: ClassVar[dict[str, Any]] = {}
     config_schema: ClassVar[type[ModelCfg]] = ModelCfg
+
+    # Only what the objective needs; tuning defaults live in the model type's YAML option, where
+    # `riskforge train --cfg job` shows them and `model.params.<name>=...` overrides them.
 
     def plan(
         self, cfg: ModelCfg, *, seed: int = 0, deterministic: bool = False, cv_folds: int = 0, embargo_days: int = 0

@@ -23,16 +23,7 @@ POSITIVE_GRADE = 3  # high or critical
 class BinaryModelType(ModelType):
     objective = "binary"
     main_metric = "test_auc"
-    default_params: ClassVar[dict[str, Any]] = {
-        "metric": ["auc", "binary_logloss"],
-        "learning_rate": 0.05,
-        "num_leaves": 31,
-        "min_data_in_leaf": 40,
-        "feature_fraction": 0.8,
-        "bagging_fraction": 0.8,
-        "bagging_freq": 1,
-        "lambda_l2": 1.0,
-    }
+    default_params: ClassVar[dict[str, Any]] = {"metric": ["auc", "binary_logloss"]}
 
     def targets(self, grades: np.ndarray, cfg: ModelCfg, unlabelled: str) -> tuple[np.ndarray, np.ndarray]:
         y = (grades >= POSITIVE_GRADE).astype(np.float32)
@@ -47,7 +38,7 @@ class BinaryModelType(ModelType):
         rounds = lgbm.best_rounds(booster)
         done = booster.current_iteration()
         validation_score = booster.predict(data.validation.X, num_iteration=rounds)
-        fitted = Fitted(booster, rounds, float(roc_auc_score(data.validation.y, validation_score)))
+        fitted = Fitted(booster, rounds, float(roc_auc_score(data.validation.y, validation_score)), rounds_run=done)
         if reweights(plan.params):  # reweighted scores are not probabilities until mapped back
             fitted.calibrator = Calibrator.fit(data.validation.y, validation_score)
         folds = self.folds(data, plan.cv_folds, plan.params["seed"])
@@ -55,8 +46,9 @@ class BinaryModelType(ModelType):
             return fitted
         cv = data.cv
         cv_set = lgbm.dataset(cv.X, cv.y, data.feature_names, weight=cv.weight).construct()
-        fold_plan = dataclasses.replace(plan, num_boost_round=rounds, early_stopping_rounds=None)
+        fold_plan = dataclasses.replace(plan, num_boost_round=rounds, early_stopping_rounds=None, distributed=None)
         scores = []
+        fitted.cv_rounds = [rounds] * len(folds)
         for k, (fold_train, fold_test) in enumerate(folds):
             base = done + k * rounds
             booster_k = lgbm.train(

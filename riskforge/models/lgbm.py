@@ -45,7 +45,15 @@ def train(
     valid_set: lgb.Dataset | None = None,
     on_iteration: Callable[[int], None] | None = None,
 ) -> lgb.Booster:
-    """Boost by ``plan``, stopping early on ``valid_set``'s first metric when the plan asks for it."""
+    """Boost by ``plan``, stopping early on ``valid_set``'s first metric when the plan asks for it; a plan
+    with ``distributed`` settings boosts through lightgbm.dask instead."""
+    if plan.distributed is not None and valid_set is not None:
+        from riskforge.models.distributed import train_dask
+
+        booster = train_dask(plan.params, plan.num_boost_round, plan.distributed, train_set, valid_set)
+        if on_iteration is not None:
+            on_iteration(booster.current_iteration())
+        return booster
     callbacks: list[Callable[..., Any]] = []
     if valid_set is not None and plan.early_stopping_rounds:
         callbacks.append(lgb.early_stopping(plan.early_stopping_rounds, first_metric_only=True, verbose=False))

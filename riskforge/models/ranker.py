@@ -72,16 +72,7 @@ class AlertRanker(ModelType):
     objective = "lambdarank"
     main_metric = f"test_{MAIN}"
     description = "the best order of each day's alerts (LambdaRank), judged by NDCG@10 per day"
-    default_params: ClassVar[dict[str, Any]] = {
-        "metric": "ndcg",
-        "eval_at": [10],
-        "learning_rate": 0.05,
-        "num_leaves": 31,
-        "min_data_in_leaf": 40,
-        "feature_fraction": 0.8,
-        "lambdarank_truncation_level": 20,
-        "lambda_l2": 1.0,
-    }
+    default_params: ClassVar[dict[str, Any]] = {"metric": "ndcg", "eval_at": [10]}
     config_schema = RankerCfg
 
     def targets(self, grades: np.ndarray, cfg: ModelCfg, unlabelled: str) -> tuple[np.ndarray, np.ndarray]:
@@ -106,10 +97,11 @@ class AlertRanker(ModelType):
         rounds = lgbm.best_rounds(booster)
         done = booster.current_iteration()
         validation = day_metrics(data.validation, booster.predict(data.validation.X, num_iteration=rounds))
-        fitted = Fitted(booster, rounds, float(np.mean(validation[MAIN])))
+        fitted = Fitted(booster, rounds, float(np.mean(validation[MAIN])), rounds_run=done)
         folds = rolling_origin_folds(data.cv.day, plan.cv_folds, plan.embargo_days)
-        fold_plan = dataclasses.replace(plan, num_boost_round=rounds, early_stopping_rounds=None)
+        fold_plan = dataclasses.replace(plan, num_boost_round=rounds, early_stopping_rounds=None, distributed=None)
         scores = []
+        fitted.cv_rounds = [rounds] * len(folds)
         for k, (fold_train, fold_test) in enumerate(folds):
             train_part, test_part = _rows(data.cv, fold_train), _rows(data.cv, fold_test)
             booster_k = lgbm.train(

@@ -91,6 +91,7 @@ def build_metadata(run: Run, result: TrainResult, model_id: str, created_at: dt.
         "monitoring_reference": result.monitoring_reference,
         "dropped_columns": result.dropped_columns,
         "best_iteration": result.fitted.best_iteration,
+        "boosting": {"rounds_run": result.fitted.rounds_run, "cv_rounds": result.fitted.cv_rounds},
         "validation_objective": result.fitted.validation_objective,
         "calibration": result.fitted.calibrator.to_json() if result.fitted.calibrator else None,
         "num_trees": result.fitted.booster.num_trees(),
