@@ -99,6 +99,7 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
         split_stats=split_stats,
         data_fingerprint=fingerprint,
         as_of=info.as_of,
+        data_notes=info.tables.drift(),
         hyperparameters={
             **fit_plan.params,
             "num_boost_round": fit_plan.num_boost_round,
@@ -134,7 +135,11 @@ def extract(run: Run) -> tuple[WindowInfo, DateSplit, ExtractPlan, pa.Table, str
             cfg.labels.maturity_days,
         )
         date_split = split_dates(info.dates, cfg.split.validation, cfg.split.test, run.embargo_days)
-        plan = plan_extract(run.level, run.groups, run.label_source, run.window, lambda t: info.columns.get(t, {}))
+        plan = plan_extract(
+            run.level, run.groups, run.label_source, run.window, info.tables.columns_of, info.tables.engine_of
+        )
+        for note in info.tables.drift():
+            log.info("data: %s", note)
         kept = sorted(date_split.train + date_split.validation + date_split.test)
         parameters = {
             "database": info.database,
@@ -175,6 +180,7 @@ def build_training_set(
     """Targets, split parts, entity-disjoint training, sanity gates, the feature matrix (stateful groups
     fitted on the training rows only), and uninformative columns dropped."""
     rows = protocol_rows(table)
+    check_unique(rows)
     y, labelled = run.model_type.targets(rows.grade, run.cfg.model, run.cfg.labels.unlabelled)
     part = date_split.part_of(rows.day)
     coverage = {PART_NAMES[p]: float(np.mean(rows.grade[part == p] > 0)) for p in PART_NAMES if (part == p).any()}
@@ -222,6 +228,16 @@ def _part(X: np.ndarray, rows: Rows, y: np.ndarray, mask: np.ndarray, columns: l
         group=rows.group[index],
         baseline=rows.baseline[index],
     )
+
+
+def check_unique(rows: Rows) -> None:
+    """One row per (processing_date, entity) after deduplication, or the run is refused."""
+    keys = np.char.add(rows.day.astype(str), rows.entity_id.astype(str))
+    if len(np.unique(keys)) != len(keys):
+        raise DataError(
+            f"{len(keys) - len(np.unique(keys))} duplicated entity rows after deduplication",
+            hint="an input table holds duplicated rows that are not versions of a ReplacingMergeTree",
+        )
 
 
 def class_counts(part: np.ndarray, y: np.ndarray, group: np.ndarray) -> dict[str, dict[str, int]]:

@@ -85,6 +85,7 @@ class TrainResult:
     data_fingerprint: str
     as_of: dt.date
     hyperparameters: dict[str, Any]
+    data_notes: list[str]
     timings: dict[str, float] = field(default_factory=dict)
 
 

@@ -10,9 +10,12 @@ the baseline's score.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from string import Template
 
 from riskforge.errors import ConfigError
+from riskforge.features.base import array_of_strings, table_ref
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,16 @@ class EntityLevel:
     baseline_column: str
     segment_sql: str
     label_keys: dict[str, tuple[str, bool]]
-    sql: str
+    template: str
+    array_columns: tuple[str, ...] = ()
+
+    def sql(self, columns_of: Callable[[str], dict[str, str]], engine_of: Callable[[str], str] | None = None) -> str:
+        """The entity CTE for this warehouse: array columns read whether stored as arrays or as text, and a
+        ReplacingMergeTree source read with FINAL (the latest ``_version`` of each row wins)."""
+        columns = columns_of(self.table)
+        arrays = {c: array_of_strings(c, columns.get(c, "Array(String)")) for c in self.array_columns}
+        source = table_ref(self.table, engine_of(self.table) if engine_of else "MergeTree")
+        return Template(self.template).substitute(source=source, **arrays)
 
 
 ALERTS = EntityLevel(
@@ -39,7 +51,8 @@ ALERTS = EntityLevel(
     baseline_column="alert_confidence_score",
     segment_sql="arrayStringConcat(e.typologies, '+')",
     label_keys={"address": ("address", False), "alert_id": ("alert_id", False)},
-    sql="""
+    array_columns=("risk_indicators",),
+    template="""
     SELECT
         processing_date,
         alert_id,
@@ -49,8 +62,8 @@ ALERTS = EntityLevel(
         min(suspected_address_type) AS suspected_address_type,
         max(toFloat64(alert_confidence_score)) AS alert_confidence_score,
         max(toFloat64(volume_usd)) AS volume_usd,
-        arraySort(arrayDistinct(arrayFlatten(groupArray(risk_indicators)))) AS risk_indicators
-    FROM {database:Identifier}.raw_alerts
+        arraySort(arrayDistinct(arrayFlatten(groupArray($risk_indicators)))) AS risk_indicators
+    FROM $source
     WHERE window_days = {window:UInt16}
       AND processing_date BETWEEN {start_date:Date} AND {end_date:Date}
     GROUP BY processing_date, alert_id
@@ -65,7 +78,8 @@ CLUSTERS = EntityLevel(
     baseline_column="confidence_avg",
     segment_sql="e.cluster_type",
     label_keys={"address": ("member_addresses", True), "alert_id": ("related_alert_ids", True)},
-    sql="""
+    array_columns=("related_alert_ids", "addresses_involved"),
+    template="""
     SELECT
         processing_date,
         cluster_id,
@@ -77,11 +91,11 @@ CLUSTERS = EntityLevel(
         max(toFloat64(total_volume_usd)) AS total_volume_usd,
         min(earliest_alert_timestamp) AS earliest_alert_timestamp,
         max(latest_alert_timestamp) AS latest_alert_timestamp,
-        arraySort(arrayDistinct(arrayFlatten(groupArray(related_alert_ids)))) AS related_alert_ids,
+        arraySort(arrayDistinct(arrayFlatten(groupArray($related_alert_ids)))) AS related_alert_ids,
         arraySort(arrayFilter(a -> a != '', arrayDistinct(
-            arrayConcat(arrayFlatten(groupArray(addresses_involved)), groupArray(primary_address))
+            arrayConcat(arrayFlatten(groupArray($addresses_involved)), groupArray(primary_address))
         ))) AS member_addresses
-    FROM {database:Identifier}.raw_clusters
+    FROM $source
     WHERE window_days = {window:UInt16}
       AND processing_date BETWEEN {start_date:Date} AND {end_date:Date}
     GROUP BY processing_date, cluster_id

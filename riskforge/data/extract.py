@@ -40,11 +40,13 @@ def plan_extract(
     labels: LabelSource | None,
     window: int,
     columns_of: Callable[[str], dict[str, str]],
+    engine_of: Callable[[str], str] | None = None,
 ) -> ExtractPlan:
     """Build the query text and its group-bound parameters (the run's standard ones are added later).
-    Without a label source (scoring), every row's label grade is 0."""
+    Without a label source (scoring), every row's label grade is 0. ``columns_of`` and ``engine_of`` say
+    what the warehouse holds, so the SQL adapts to drifted schemas and ReplacingMergeTree tables."""
     ctx_bindings: dict[str, Any] = {}
-    ctes = [f"entities AS ({level.sql})"]
+    ctes = [f"entities AS ({level.sql(columns_of, engine_of)})"]
     label_join = ""
     if labels is not None:
         label_ctes, label_join = _label_join(level, labels)
@@ -65,7 +67,7 @@ def plan_extract(
                 f"feature group {group.name!r} reads the label table {sorted(label_tables)[0]}: a group may only "
                 f"use labels of other entities dated before the snapshot (reads_labels = {POINT_IN_TIME!r})"
             )
-        ctx = SqlContext(level.name, window, params, columns_of, bindings=ctx_bindings)
+        ctx = SqlContext(level.name, window, params, columns_of, bindings=ctx_bindings, engine_of=engine_of)
         keys = ctx.keys
         part = group.select(ctx)
         for column in part.columns:

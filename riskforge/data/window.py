@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from clickhouse_connect.driver.client import Client
 
+from riskforge.data.contract import contract_columns
 from riskforge.data.entities import EntityLevel
 from riskforge.errors import DataError
 from riskforge.warehouse import database_exists, network_database, table_columns
@@ -20,21 +21,57 @@ MAX_DATE = dt.date(2149, 6, 6)
 
 
 @dataclass(frozen=True)
-class WindowInfo:
-    """The dates a run can use and the label cut-off that applies to them."""
+class Tables:
+    """What the warehouse holds for the tables a run reads: their columns (name -> type) and engines."""
 
     database: str
+    columns: dict[str, dict[str, str]]
+    engines: dict[str, str]
+
+    def columns_of(self, table: str) -> dict[str, str]:
+        return self.columns.get(table, {})
+
+    def engine_of(self, table: str) -> str:
+        return self.engines.get(table, "MergeTree")
+
+    def drift(self) -> list[str]:
+        """Notes on how the tables differ from the data contract (columns missing or extra)."""
+        notes = []
+        for table, present in self.columns.items():
+            contract = contract_columns(table)
+            if not contract:
+                continue
+            missing = [c for c in contract if c not in present and c != "created_at"]
+            extra = [c for c in present if c not in contract]
+            if missing:
+                notes.append(f"{table} lacks {len(missing)} contract columns: {', '.join(missing)}")
+            if extra:
+                notes.append(f"{table} has {len(extra)} columns outside the contract: {', '.join(extra)}")
+            if self.engine_of(table).startswith("Replacing"):
+                notes.append(f"{table} is a {self.engine_of(table)}: read with FINAL (latest version wins)")
+        return notes
+
+
+@dataclass(frozen=True)
+class WindowInfo:
+    """The dates a run can use, the label cut-off that applies to them, and the tables read."""
+
+    tables: Tables
     dates: list[dt.date]
     as_of: dt.date
-    columns: dict[str, dict[str, str]]
+
+    @property
+    def database(self) -> str:
+        return self.tables.database
 
 
 def describe_range(start: dt.date | None, end: dt.date | None) -> str:
     return f"{start or 'first'}..{end or 'last'}"
 
 
-def check_tables(client: Client, network: str, tables: list[str], where: str) -> tuple[str, dict[str, dict[str, str]]]:
-    """The network's database and the columns of each table a run reads; one line if any is missing."""
+def check_tables(client: Client, network: str, tables: list[str], where: str) -> Tables:
+    """The network's database and the columns and engine of each table a run reads; one line if any is
+    missing."""
     database = network_database(network)
     if not database_exists(client, database):
         raise DataError(
@@ -45,7 +82,13 @@ def check_tables(client: Client, network: str, tables: list[str], where: str) ->
     missing = [t for t, cols in columns.items() if not cols]
     if missing:
         raise DataError(f"table {database}.{missing[0]} is missing ({where})")
-    return database, columns
+    engines = dict(
+        client.query(
+            "SELECT name, engine FROM system.tables WHERE database = {db:String} AND has({names:Array(String)}, name)",
+            parameters={"db": database, "names": list(columns)},
+        ).result_rows
+    )
+    return Tables(database, columns, engines)
 
 
 def inspect_window(
@@ -60,7 +103,8 @@ def inspect_window(
     maturity_days: int,
 ) -> WindowInfo:
     where = f"network {network!r}, window {window}, dates {describe_range(start, end)}"
-    database, columns = check_tables(client, network, tables, where)
+    found = check_tables(client, network, tables, where)
+    database = found.database
     params = {"database": database}
     if as_of is None:
         newest = client.query(newest_label_sql, parameters=params).result_rows[0][0]
@@ -89,16 +133,19 @@ def inspect_window(
             f"no alerts for {where} (labels mature until {mature_until})",
             hint=f"windows present: {present}",
         )
-    return WindowInfo(database, [d for (d,) in rows], as_of, columns)
+    return WindowInfo(found, [d for (d,) in rows], as_of)
 
 
 @dataclass(frozen=True)
 class DayInfo:
-    """One snapshot about to be scored: its database, the columns read, and input counts."""
+    """One snapshot about to be scored: the tables read and its input counts."""
 
-    database: str
-    columns: dict[str, dict[str, str]]
+    tables: Tables
     counts: dict[str, int]
+
+    @property
+    def database(self) -> str:
+        return self.tables.database
 
 
 def inspect_day(
@@ -106,15 +153,15 @@ def inspect_day(
 ) -> DayInfo:
     """Check one (date, window) snapshot exists and count its inputs (for batch_metadata)."""
     where = f"network {network!r}, window {window}, date {date}"
-    database, columns = check_tables(client, network, [*tables, "raw_alerts"], where)
-    params = {"database": database, "window": window, "date": date}
+    found = check_tables(client, network, [*tables, "raw_alerts"], where)
+    params = {"database": found.database, "window": window, "date": date}
     snapshot = "window_days = {window:UInt16} AND processing_date = {date:Date}"
 
     def count(sql: str) -> int:
         return int(client.query(sql, parameters=params).result_rows[0][0])
 
     counts = {"alerts": count(f"SELECT uniqExact(alert_id) FROM {{database:Identifier}}.raw_alerts WHERE {snapshot}")}
-    if "raw_features" in columns:
+    if "raw_features" in found.columns:
         counts["features"] = count(f"SELECT count() FROM {{database:Identifier}}.raw_features WHERE {snapshot}")
         counts["without_features"] = count(
             f"SELECT uniqExact(alert_id) FROM {{database:Identifier}}.raw_alerts WHERE {snapshot} AND address NOT IN "
@@ -126,4 +173,4 @@ def inspect_day(
     entities = counts.get("clusters", counts["alerts"])
     if not entities:
         raise DataError(f"no {level.name}s for {where}", hint="pick a date that has been ingested for this window")
-    return DayInfo(database, columns, counts)
+    return DayInfo(found, counts)

@@ -23,6 +23,18 @@ IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ENTITY_KEYS = {"alert": ("processing_date", "alert_id"), "cluster": ("processing_date", "cluster_id")}
 
 
+def table_ref(name: str, engine: str) -> str:
+    qualified = "{database:Identifier}." + check_identifier(name, "table")
+    return f"(SELECT * FROM {qualified} FINAL)" if engine.startswith("Replacing") else qualified
+
+
+def array_of_strings(column: str, ch_type: str) -> str:
+    """``column`` as Array(String), whether stored as an array or as its text (``['a','b']`` or JSON)."""
+    if ch_type.removeprefix("Nullable(").startswith("Array"):
+        return f"arrayMap(x -> toString(x), {column})"
+    return f"JSONExtract(replaceAll(ifNull({column}, ''), '\\'', '\"'), 'Array(String)')"
+
+
 def check_identifier(name: str, what: str) -> str:
     if not IDENTIFIER.fullmatch(name):
         raise ConfigError(f"{what} {name!r} is not an identifier ([A-Za-z_][A-Za-z0-9_]*)")
@@ -43,6 +55,7 @@ class SqlContext:
     params: dict[str, Any]
     columns_of: Callable[[str], dict[str, str]]
     bindings: dict[str, Any] = dataclasses.field(default_factory=dict)
+    engine_of: Callable[[str], str] | None = None
 
     def bind(self, value: Any, ch_type: str) -> str:
         """Return a server-side parameter placeholder for ``value`` (never format values into SQL)."""
@@ -50,10 +63,10 @@ class SqlContext:
         self.bindings[name] = value
         return f"{{{name}:{ch_type}}}"
 
-    @staticmethod
-    def table(name: str) -> str:
-        """A qualified reference to one of the network's tables."""
-        return "{database:Identifier}." + check_identifier(name, "table")
+    def table(self, name: str) -> str:
+        """A reference to one of the network's tables, usable after FROM or JOIN. A ReplacingMergeTree
+        table is read with FINAL, so duplicated versions collapse to the latest before any feature."""
+        return table_ref(name, self.engine_of(name) if self.engine_of else "MergeTree")
 
     @property
     def keys(self) -> tuple[str, ...]:

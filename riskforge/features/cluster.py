@@ -3,7 +3,7 @@ how severe and how confident (clusters naming the alert in related_alert_ids, or
 
 from __future__ import annotations
 
-from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext
+from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext, array_of_strings
 from riskforge.features.cluster_entity import SAME_SNAPSHOT, SEVERITY
 
 AGGREGATES = {
@@ -24,7 +24,15 @@ class ClusterGroup(FeatureGroup):
     description = "count, size, volume, severity and confidence of the clusters the alert and its address are in"
 
     def select(self, ctx: SqlContext) -> GroupSQL:
-        clusters = f"SELECT * FROM {ctx.table('raw_clusters')} WHERE {SAME_SNAPSHOT}"
+        present = ctx.columns_of("raw_clusters")
+        arrays = {
+            c: array_of_strings(c, present.get(c, "Array(String)")) for c in ("related_alert_ids", "addresses_involved")
+        }
+        clusters = (
+            "SELECT processing_date, total_alerts, total_volume_usd, severity_max, confidence_avg, "
+            f"{arrays['related_alert_ids']} AS related_alert_ids, {arrays['addresses_involved']} AS addresses_involved "
+            f"FROM {ctx.table('raw_clusters')} WHERE {SAME_SNAPSHOT}"
+        )
         by_alert = ", ".join(f"{expr} AS {name}" for name, expr in AGGREGATES.items())
         exprs = {f"cluster_{name}": f"ifNull(a.{name}, 0)" for name in AGGREGATES}
         exprs["cluster_address_memberships"] = "ifNull(m.memberships, 0)"

@@ -74,7 +74,7 @@ def backtest(
             None,
             train_cfg.labels.maturity_days,
         )
-        plan = stored.plan(labels, lambda t: info.columns.get(t, {}))
+        plan = stored.plan(labels, info.tables)
         parameters = {
             "database": info.database,
             "window": train_cfg.window,

@@ -57,7 +57,7 @@ def score_day(cfg: ScoreCfg, progress: RunProgress) -> DayScores:
         _check_slot(stored, cfg)
         with progress.phase("extract"), warehouse.connect() as client:
             info = inspect_day(client, cfg.network, cfg.window, date, stored.level, stored.tables())
-            plan = stored.plan(None, lambda t: info.columns.get(t, {}))
+            plan = stored.plan(None, info.tables)
             parameters = {
                 "database": info.database,
                 "window": cfg.window,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +14,7 @@ from riskforge.config.schema import TrainCfg
 from riskforge.data.entities import EntityLevel, entity_level
 from riskforge.data.extract import ExtractPlan, plan_extract
 from riskforge.data.labels import LabelSource
+from riskforge.data.window import Tables
 from riskforge.errors import IntegrityError
 from riskforge.evaluation.calibration import Calibrator
 from riskforge.features.base import FeatureGroup
@@ -58,9 +58,9 @@ class StoredModel:
         groups = [(plugins.feature_group(name), group_params(params)) for name, params in cfg.features.items()]
         return cls(row, metadata, booster, cfg, model_type, entity_level(model_type.entity), groups)
 
-    def plan(self, labels: LabelSource | None, columns_of: Callable[[str], dict[str, str]]) -> ExtractPlan:
+    def plan(self, labels: LabelSource | None, tables: Tables) -> ExtractPlan:
         """The training run's extraction query (with ``labels`` for backtests, without for scoring)."""
-        return plan_extract(self.level, self.groups, labels, self.cfg.window, columns_of)
+        return plan_extract(self.level, self.groups, labels, self.cfg.window, tables.columns_of, tables.engine_of)
 
     def tables(self, labels: LabelSource | None = None) -> list[str]:
         """Every table the model's extraction reads."""

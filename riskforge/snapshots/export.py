@@ -47,7 +47,7 @@ def _select(client: Client, database: str, table: str, where: str = "", paramete
 
 def export(client: Client, network: str, dest: Path, progress: Callable[[int, int], None]) -> ExportReport:
     """Write every (processing_date, window_days) snapshot of ``network`` and its labels under ``dest``."""
-    database, _ = check_tables(client, network, list(FILES.values()), f"network {network!r}")
+    database = check_tables(client, network, list(FILES.values()), f"network {network!r}").database
     snapshots = client.query(
         "SELECT DISTINCT processing_date, window_days FROM {database:Identifier}.raw_features "
         "UNION DISTINCT SELECT DISTINCT processing_date, window_days FROM {database:Identifier}.raw_alerts "

@@ -90,6 +90,7 @@ def build_metadata(run: Run, result: TrainResult, model_id: str, created_at: dt.
         "feature_state": result.feature_state,
         "monitoring_reference": result.monitoring_reference,
         "dropped_columns": result.dropped_columns,
+        "data_notes": result.data_notes,
         "best_iteration": result.fitted.best_iteration,
         "boosting": {"rounds_run": result.fitted.rounds_run, "cv_rounds": result.fitted.cv_rounds},
         "validation_objective": result.fitted.validation_objective,
