@@ -66,7 +66,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def world(world_template: Path, home: Path) -> Path:
     """A private copy of the test world in this test's RISKFORGE_HOME."""
-    shutil.copytree(world_template / "warehouse", home / "warehouse")
+    shutil.copytree(world_template / "warehouse", home / "warehouse", symlinks=True)  # chDB keeps symlinks
     return home
 
 

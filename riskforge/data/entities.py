@@ -38,7 +38,7 @@ class EntityLevel:
         """The entity CTE for this warehouse: array columns read whether stored as arrays or as text, and a
         ReplacingMergeTree source read with FINAL (the latest ``_version`` of each row wins)."""
         columns = columns_of(self.table)
-        arrays = {c: array_of_strings(c, columns.get(c, "Array(String)")) for c in self.array_columns}
+        arrays = {c: array_of_strings(f"raw.{c}", columns.get(c, "Array(String)")) for c in self.array_columns}
         source = table_ref(self.table, engine_of(self.table) if engine_of else "MergeTree")
         return Template(self.template).substitute(source=source, **arrays)
 
@@ -54,19 +54,19 @@ ALERTS = EntityLevel(
     array_columns=("risk_indicators",),
     template="""
     SELECT
-        processing_date,
-        alert_id,
-        min(address) AS address,
-        arraySort(groupUniqArray(typology_type)) AS typologies,
-        min(severity) AS severity,
-        min(suspected_address_type) AS suspected_address_type,
-        max(toFloat64(alert_confidence_score)) AS alert_confidence_score,
-        max(toFloat64(volume_usd)) AS volume_usd,
+        raw.processing_date AS processing_date,
+        raw.alert_id AS alert_id,
+        min(raw.address) AS address,
+        arraySort(groupUniqArray(raw.typology_type)) AS typologies,
+        min(raw.severity) AS severity,
+        min(raw.suspected_address_type) AS suspected_address_type,
+        max(toFloat64(raw.alert_confidence_score)) AS alert_confidence_score,
+        max(toFloat64(raw.volume_usd)) AS volume_usd,
         arraySort(arrayDistinct(arrayFlatten(groupArray($risk_indicators)))) AS risk_indicators
-    FROM $source
-    WHERE window_days = {window:UInt16}
-      AND processing_date BETWEEN {start_date:Date} AND {end_date:Date}
-    GROUP BY processing_date, alert_id
+    FROM $source AS raw
+    WHERE raw.window_days = {window:UInt16}
+      AND raw.processing_date BETWEEN {start_date:Date} AND {end_date:Date}
+    GROUP BY raw.processing_date, raw.alert_id
     """,
 )
 
@@ -81,24 +81,24 @@ CLUSTERS = EntityLevel(
     array_columns=("related_alert_ids", "addresses_involved"),
     template="""
     SELECT
-        processing_date,
-        cluster_id,
-        min(primary_address) AS primary_address,
-        min(cluster_type) AS cluster_type,
-        min(severity_max) AS severity_max,
-        max(toFloat64(confidence_avg)) AS confidence_avg,
-        max(total_alerts) AS total_alerts,
-        max(toFloat64(total_volume_usd)) AS total_volume_usd,
-        min(earliest_alert_timestamp) AS earliest_alert_timestamp,
-        max(latest_alert_timestamp) AS latest_alert_timestamp,
+        raw.processing_date AS processing_date,
+        raw.cluster_id AS cluster_id,
+        min(raw.primary_address) AS primary_address,
+        min(raw.cluster_type) AS cluster_type,
+        min(raw.severity_max) AS severity_max,
+        max(toFloat64(raw.confidence_avg)) AS confidence_avg,
+        max(raw.total_alerts) AS total_alerts,
+        max(toFloat64(raw.total_volume_usd)) AS total_volume_usd,
+        min(raw.earliest_alert_timestamp) AS earliest_alert_timestamp,
+        max(raw.latest_alert_timestamp) AS latest_alert_timestamp,
         arraySort(arrayDistinct(arrayFlatten(groupArray($related_alert_ids)))) AS related_alert_ids,
         arraySort(arrayFilter(a -> a != '', arrayDistinct(
-            arrayConcat(arrayFlatten(groupArray($addresses_involved)), groupArray(primary_address))
+            arrayConcat(arrayFlatten(groupArray($addresses_involved)), groupArray(raw.primary_address))
         ))) AS member_addresses
-    FROM $source
-    WHERE window_days = {window:UInt16}
-      AND processing_date BETWEEN {start_date:Date} AND {end_date:Date}
-    GROUP BY processing_date, cluster_id
+    FROM $source AS raw
+    WHERE raw.window_days = {window:UInt16}
+      AND raw.processing_date BETWEEN {start_date:Date} AND {end_date:Date}
+    GROUP BY raw.processing_date, raw.cluster_id
     """,
 )
 

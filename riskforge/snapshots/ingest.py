@@ -1,10 +1,11 @@
 """Loading snapshot files into a network's warehouse, one (processing_date, window_days) at a time.
 
-Every file of a snapshot is checked before anything of it is written: the checksums and counts its
-META.json lists (either shape), that each parquet file parses, carries the columns that identify its rows,
-and belongs to the snapshot's date and window. A snapshot that fails is rejected with one line and none of
-it is loaded; the others still load. Loading replaces what the warehouse held for that snapshot, so
-re-ingesting is idempotent. The network comes from the command line, never from META.json.
+Every snapshot is checked before anything is written: the checksums and counts its META.json lists
+(either shape), that each parquet file parses, carries the columns that identify its rows, and belongs to
+the snapshot's date and window. A snapshot that fails is rejected with one line and none of it is loaded;
+the others still load. Loading replaces what the warehouse held for those snapshots (one delete per table,
+then the inserts), so re-ingesting is idempotent. The network comes from the command line, never from
+META.json.
 """
 
 from __future__ import annotations
@@ -99,6 +100,26 @@ def _validated(directory: Path, date: dt.date, window: int, columns: dict[str, d
     return tables, notes
 
 
+def _delete_slices(client: Client, database: str, slices: list[tuple[dt.date, int]]) -> None:
+    """Remove what the warehouse holds for the snapshots about to be loaded (one statement per table, and
+    only where such rows exist), so that loading replaces them."""
+    if not slices:
+        return
+    for table in FILES.values():
+        parameters = {"database": database, "slices": slices}
+        present = client.query(
+            f"SELECT count() FROM {{database:Identifier}}.{table} "
+            "WHERE has({slices:Array(Tuple(Date, UInt16))}, (processing_date, window_days))",
+            parameters=parameters,
+        ).result_rows[0][0]
+        if present:
+            client.command(
+                f"DELETE FROM {{database:Identifier}}.{table} "
+                "WHERE has({slices:Array(Tuple(Date, UInt16))}, (processing_date, window_days))",
+                parameters=parameters,
+            )
+
+
 def _replace_all(client: Client, database: str, table: str, data: pa.Table) -> None:
     client.command(f"TRUNCATE TABLE {{database:Identifier}}.{table}", parameters={"database": database})
     if data.num_rows:
@@ -115,24 +136,24 @@ def ingest(client: Client, network: str, source: Path, progress: Callable[[int, 
     columns = {table: table_columns(client, database, table) for table in REQUIRED}
     report = IngestReport()
     snapshots = _snapshots(root)
+    valid = []
     for done, (date, window, directory) in enumerate(snapshots, 1):
-        label = f"{date}/{window}"
-        progress(done, len(snapshots))
+        progress(done, 2 * len(snapshots))
         try:
-            tables, notes = _validated(directory, date, window, columns)
+            _, notes = _validated(directory, date, window, columns)
         except ValueError as reason:
-            report.rejected.append((label, str(reason)))
+            report.rejected.append((f"{date}/{window}", str(reason)))
             continue
+        valid.append((date, window, directory))
+        report.notes += [f"{date}/{window} {note}" for note in notes]
+    _delete_slices(client, database, [(date, window) for date, window, _ in valid])
+    for done, (date, window, directory) in enumerate(valid, 1):
+        tables, _ = _validated(directory, date, window, columns)
         for table, data in tables.items():
-            client.command(
-                f"DELETE FROM {{database:Identifier}}.{table} "
-                "WHERE processing_date = {date:Date} AND window_days = {window:UInt16}",
-                parameters={"database": database, "date": date, "window": window},
-            )
             client.insert_arrow(f"{database}.{table}", data)
             report.rows[table] = report.rows.get(table, 0) + data.num_rows
-        report.loaded.append(label)
-        report.notes += [f"{label} {note}" for note in notes]
+        report.loaded.append(f"{date}/{window}")
+        progress(len(snapshots) + done * len(snapshots) // max(len(valid), 1), 2 * len(snapshots))
     for table, path in (
         ("raw_address_labels", next((p for p in label_files(source, network) if p.is_file()), None)),
         ("alert_dispositions", dispositions_file(source, network)),
