@@ -30,6 +30,7 @@ RESULTS = HERE / "results.json"
 REPORT = HERE / "RESULTS.md"
 BENCH_DAYS = 64
 IMPORTS = "import riskforge.cli.train, lightgbm, chdb, sklearn, pyarrow"
+RISKFORGE = (sys.executable, "-m", "riskforge")  # the riskforge of this interpreter, whatever PATH says
 PHASES = ("extract", "features", "train", "evaluate", "store")
 
 
@@ -53,7 +54,7 @@ def world(home: Path, size: int, env: dict[str, str]) -> float | None:
     addresses = max(20_000, round(180_000 * per_day / 17_500))
     seconds, _ = run(
         [
-            "riskforge",
+            *RISKFORGE,
             "synth",
             "network=bench",
             "preset=bench",
@@ -146,7 +147,7 @@ def main() -> None:
         home = Path(args.home) / f"n{size}"
         env = {**os.environ, "RISKFORGE_HOME": str(home)}
         synth_s = world(home, size, env)
-        command = ["riskforge", "train", "network=bench", "model=alert_scorer", "window=7", "data.cache=false"]
+        command = [*RISKFORGE, "train", "network=bench", "model=alert_scorer", "window=7", "data.cache=false"]
         wall, peak = run(command, env)
         meta = newest_metadata(home)
         floor = floor_seconds(home, meta)
@@ -161,7 +162,7 @@ def main() -> None:
             "floor_s": round(floor, 2),
             "ratio": round(total / floor, 3),
             "peak_rss_mb": round(peak - baseline_rss, 1),
-            "command": " ".join(command),
+            "command": "riskforge " + " ".join(command[3:]),
             "machine": machine(),
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }

@@ -186,9 +186,9 @@ def build_training_set(
     coverage = {PART_NAMES[p]: float(np.mean(rows.grade[part == p] > 0)) for p in PART_NAMES if (part == p).any()}
     part[~labelled] = DROPPED
     in_cv = (part == TRAIN) | (part == VALIDATION)
-    overlap = disjoint_training(part, rows.group) if run.cfg.split.entity_disjoint else np.zeros(len(part), bool)
+    overlap = disjoint_training(part, rows.group_code) if run.cfg.split.entity_disjoint else np.zeros(len(part), bool)
     part[overlap] = DROPPED
-    counts = class_counts(part, y, rows.group)
+    counts = class_counts(part, y, rows.group_code)
     check_gates(counts, run.cfg.split.min_positives)
     groups = [(group, params, plan.columns_by_group[group.name]) for group, params in run.groups]
     matrix = build_matrix(table, groups, fit_rows=part == TRAIN)
@@ -232,10 +232,11 @@ def _part(X: np.ndarray, rows: Rows, y: np.ndarray, mask: np.ndarray, columns: l
 
 def check_unique(rows: Rows) -> None:
     """One row per (processing_date, entity) after deduplication, or the run is refused."""
-    keys = np.char.add(rows.day.astype(str), rows.entity_id.astype(str))
-    if len(np.unique(keys)) != len(keys):
+    keys = rows.day.astype(np.int64) * (int(rows.entity_code.max(initial=0)) + 1) + rows.entity_code
+    duplicated = len(keys) - len(np.unique(keys))
+    if duplicated:
         raise DataError(
-            f"{len(keys) - len(np.unique(keys))} duplicated entity rows after deduplication",
+            f"{duplicated} duplicated entity rows after deduplication",
             hint="an input table holds duplicated rows that are not versions of a ReplacingMergeTree",
         )
 

@@ -28,6 +28,8 @@ class Rows:
     baseline: np.ndarray
     grade: np.ndarray
     segment: np.ndarray
+    group_code: np.ndarray
+    entity_code: np.ndarray
 
     def __len__(self) -> int:
         return len(self.grade)
@@ -47,7 +49,8 @@ def _float32(column: pa.ChunkedArray) -> np.ndarray:
 
 
 def protocol_rows(table: pa.Table) -> Rows:
-    """The reserved columns of the extract (see ``riskforge.data.extract``) as arrays."""
+    """The reserved columns of the extract (see ``riskforge.data.extract``) as arrays, with integer codes
+    of the entity and group keys."""
     return Rows(
         day=table["processing_date"].to_numpy().astype("datetime64[D]"),
         entity_id=np.asarray(table["entity_id"].to_numpy(zero_copy_only=False), dtype=object),
@@ -55,7 +58,14 @@ def protocol_rows(table: pa.Table) -> Rows:
         baseline=table["baseline_score"].to_numpy(zero_copy_only=False).astype(np.float64),
         grade=table["label_grade"].to_numpy(zero_copy_only=False).astype(np.uint8),
         segment=np.asarray(table["segment"].to_numpy(zero_copy_only=False), dtype=object),
+        group_code=_codes(table["group_key"]),
+        entity_code=_codes(table["entity_id"]),
     )
+
+
+def _codes(column: pa.ChunkedArray) -> np.ndarray:
+    """Integer codes of a string column (equal strings, equal codes): fast set operations on entities."""
+    return pc.dictionary_encode(column).combine_chunks().indices.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def build_matrix(
