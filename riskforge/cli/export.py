@@ -6,10 +6,9 @@ from pathlib import Path
 
 import hydra
 from omegaconf import DictConfig
-from rich.progress import Progress
 
 from riskforge.cli.hydra_app import task
-from riskforge.cli.tables import console
+from riskforge.cli.tables import console, counter
 from riskforge.config.registration import CONFIG_PACKAGE, setup
 from riskforge.config.schema import ExportCfg
 from riskforge.snapshots.export import export
@@ -23,12 +22,7 @@ setup()
 def main(cfg: ExportCfg, raw: DictConfig) -> None:
     warehouse = Warehouse.from_dsn(cfg.warehouse.dsn, cfg.warehouse.lock_timeout_s)
     dest = Path(cfg.dest).expanduser().resolve()
-    with warehouse.connect() as client, Progress(console=console()) as bar:
-        task_id = bar.add_task("export", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task_id, completed=done, total=total)
-
+    with warehouse.connect() as client, counter("export") as advance:
         report = export(client, cfg.network, dest, advance)
     rows = ", ".join(f"{table} {n}" for table, n in report.rows.items())
     console().print(f"exported {report.snapshots} snapshots of {cfg.network} to {dest / cfg.network}: {rows}")

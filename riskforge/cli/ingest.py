@@ -7,10 +7,9 @@ from pathlib import Path
 
 import hydra
 from omegaconf import DictConfig
-from rich.progress import Progress
 
 from riskforge.cli.hydra_app import task
-from riskforge.cli.tables import console
+from riskforge.cli.tables import console, counter
 from riskforge.config.registration import CONFIG_PACKAGE, setup
 from riskforge.config.schema import IngestCfg
 from riskforge.signals import interruptible
@@ -26,12 +25,7 @@ def main(cfg: IngestCfg, raw: DictConfig) -> None:
     """Load what passes its checks; list each rejected snapshot on stderr and exit 1 if any was."""
     warehouse = Warehouse.from_dsn(cfg.warehouse.dsn, cfg.warehouse.lock_timeout_s)
     source = Path(cfg.source).expanduser().resolve()
-    with warehouse.connect(create=True) as client, interruptible(), Progress(console=console()) as bar:
-        task_id = bar.add_task("ingest", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task_id, completed=done, total=total)
-
+    with warehouse.connect(create=True) as client, interruptible(), counter("ingest") as advance:
         report = ingest(client, cfg.network, source, advance)
     out = console()
     rows = ", ".join(f"{table} {n}" for table, n in report.rows.items())

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich import get_console
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 
@@ -75,6 +77,14 @@ def summary_table(models: Iterable[dict[str, Any]]) -> Table:
 def console() -> Console:
     """The process-wide rich console on stdout (the one Hydra's rich log handler writes to)."""
     return get_console()
+
+
+@contextmanager
+def counter(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar for work counted in steps; yields ``advance(done, total)``."""
+    with Progress(console=console()) as bar:
+        task_id = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task_id, completed=done, total=total)
 
 
 def show(table: Table) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from riskforge.data.contract import contract_columns
 from riskforge.errors import ConfigError
-from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext, check_identifier
+from riskforge.features.base import SNAPSHOT, FeatureGroup, GroupSQL, SqlContext, check_identifier
 
 NOT_FEATURES = {
     "window_days",
@@ -62,7 +62,7 @@ class AddressGroup(FeatureGroup):
         LEFT JOIN (
             SELECT processing_date, address, {inner}
             FROM {ctx.table("raw_features")}
-            WHERE window_days = {{window:UInt16}} AND processing_date BETWEEN {{start_date:Date}} AND {{end_date:Date}}
+            WHERE {SNAPSHOT}
         ) AS f ON f.processing_date = e.processing_date AND f.address = e.address""",
             columns=columns,
         )

@@ -5,11 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext
-
-SEVERITY_RANK = (
-    "multiIf(lower(e.severity) = 'critical', 3, lower(e.severity) = 'high', 2, lower(e.severity) = 'medium', 1, 0)"
-)
+from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext, float32_columns, severity_rank
 
 
 @dataclass
@@ -33,20 +29,19 @@ class AlertGroup(FeatureGroup):
 
     def select(self, ctx: SqlContext) -> GroupSQL:
         exprs = {
-            "alert_confidence": "toFloat32(e.alert_confidence_score)",
-            "alert_severity_rank": f"toFloat32({SEVERITY_RANK})",
-            "alert_log_volume_usd": "toFloat32(log1p(greatest(e.volume_usd, 0)))",
-            "alert_typology_count": "toFloat32(length(e.typologies))",
-            "alert_risk_indicator_count": "toFloat32(length(e.risk_indicators))",
+            "alert_confidence": "e.alert_confidence_score",
+            "alert_severity_rank": severity_rank("e.severity"),
+            "alert_log_volume_usd": "log1p(greatest(e.volume_usd, 0))",
+            "alert_typology_count": "length(e.typologies)",
+            "alert_risk_indicator_count": "length(e.risk_indicators)",
         }
         for typology in ctx.params.get("typologies", []):
-            exprs[f"alert_typology_{slug(typology)}"] = f"toFloat32(has(e.typologies, {ctx.bind(typology, 'String')}))"
+            exprs[f"alert_typology_{slug(typology)}"] = f"has(e.typologies, {ctx.bind(typology, 'String')})"
         for kind in ctx.params.get("address_types", []):
             exprs[f"alert_suspected_{slug(kind)}"] = (
-                f"toFloat32(lower(e.suspected_address_type) = lower({ctx.bind(kind, 'String')}))"
+                f"lower(e.suspected_address_type) = lower({ctx.bind(kind, 'String')})"
             )
-        select = ",\n            ".join(f"{expr} AS {name}" for name, expr in exprs.items())
         return GroupSQL(
-            sql=f"SELECT {ctx.key_columns},\n            {select}\n        FROM entities AS e",
+            sql=f"SELECT {ctx.key_columns},\n            {float32_columns(exprs)}\n        FROM entities AS e",
             columns=list(exprs),
         )

@@ -23,6 +23,20 @@ IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ENTITY_KEYS = {"alert": ("processing_date", "alert_id"), "cluster": ("processing_date", "cluster_id")}
 
 
+SNAPSHOT = "window_days = {window:UInt16} AND processing_date BETWEEN {start_date:Date} AND {end_date:Date}"
+"""Rows of the run's window and processing_date range: the snapshots its entities come from."""
+
+
+def severity_rank(column: str) -> str:
+    """critical 3, high 2, medium 1, anything else 0, whatever the case the warehouse stores."""
+    return f"multiIf(lower({column}) = 'critical', 3, lower({column}) = 'high', 2, lower({column}) = 'medium', 1, 0)"
+
+
+def float32_columns(exprs: dict[str, str]) -> str:
+    """A group's SELECT list: ``toFloat32(<expr>) AS <name>`` for each output column."""
+    return ",\n            ".join(f"toFloat32({expr}) AS {name}" for name, expr in exprs.items())
+
+
 def table_ref(name: str, engine: str) -> str:
     qualified = "{database:Identifier}." + check_identifier(name, "table")
     return f"(SELECT * FROM {qualified} FINAL)" if engine.startswith("Replacing") else qualified

@@ -3,15 +3,22 @@ how severe and how confident (clusters naming the alert in related_alert_ids, or
 
 from __future__ import annotations
 
-from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext, array_of_strings
-from riskforge.features.cluster_entity import SAME_SNAPSHOT, SEVERITY
+from riskforge.features.base import (
+    SNAPSHOT,
+    FeatureGroup,
+    GroupSQL,
+    SqlContext,
+    array_of_strings,
+    float32_columns,
+    severity_rank,
+)
 
 AGGREGATES = {
     "clusters": "count()",
     "max_alerts": "max(total_alerts)",
     "max_addresses": "max(length(addresses_involved))",
     "log_volume_usd": "log1p(max(toFloat64(total_volume_usd)))",
-    "max_severity": f"max({SEVERITY.format(c='severity_max')})",
+    "max_severity": f"max({severity_rank('severity_max')})",
     "mean_confidence": "avg(confidence_avg)",
     "max_confidence": "max(confidence_avg)",
 }
@@ -31,15 +38,14 @@ class ClusterGroup(FeatureGroup):
         clusters = (
             "SELECT processing_date, total_alerts, total_volume_usd, severity_max, confidence_avg, "
             f"{arrays['related_alert_ids']} AS related_alert_ids, {arrays['addresses_involved']} AS addresses_involved "
-            f"FROM {ctx.table('raw_clusters')} WHERE {SAME_SNAPSHOT}"
+            f"FROM {ctx.table('raw_clusters')} WHERE {SNAPSHOT}"
         )
         by_alert = ", ".join(f"{expr} AS {name}" for name, expr in AGGREGATES.items())
         exprs = {f"cluster_{name}": f"ifNull(a.{name}, 0)" for name in AGGREGATES}
         exprs["cluster_address_memberships"] = "ifNull(m.memberships, 0)"
-        select = ",\n            ".join(f"toFloat32({expr}) AS {name}" for name, expr in exprs.items())
         return GroupSQL(
             f"""SELECT {ctx.key_columns},
-            {select}
+            {float32_columns(exprs)}
         FROM entities AS e
         LEFT JOIN (
             SELECT processing_date, member AS alert_id, {by_alert}

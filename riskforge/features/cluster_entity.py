@@ -10,15 +10,11 @@ from dataclasses import dataclass, field
 
 from riskforge.features.address import NUMERIC
 from riskforge.features.alert import slug
-from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext
-
-SEVERITY = "multiIf(lower({c}) = 'critical', 3, lower({c}) = 'high', 2, lower({c}) = 'medium', 1, 0)"
-SAME_SNAPSHOT = "window_days = {window:UInt16} AND processing_date BETWEEN {start_date:Date} AND {end_date:Date}"
+from riskforge.features.base import SNAPSHOT, FeatureGroup, GroupSQL, SqlContext, float32_columns, severity_rank
 
 
 def _select(ctx: SqlContext, exprs: dict[str, str], body: str) -> GroupSQL:
-    columns = ",\n            ".join(f"toFloat32({expr}) AS {name}" for name, expr in exprs.items())
-    return GroupSQL(f"SELECT {ctx.key_columns},\n            {columns}\n        {body}", list(exprs))
+    return GroupSQL(f"SELECT {ctx.key_columns},\n            {float32_columns(exprs)}\n        {body}", list(exprs))
 
 
 @dataclass
@@ -42,7 +38,7 @@ class ClusterProfileGroup(FeatureGroup):
             "cluster_related_alerts": "length(e.related_alert_ids)",
             "cluster_member_addresses": "length(e.member_addresses)",
             "cluster_log_volume_usd": "log1p(greatest(e.total_volume_usd, 0))",
-            "cluster_severity_rank": SEVERITY.format(c="e.severity_max"),
+            "cluster_severity_rank": severity_rank("e.severity_max"),
             "cluster_alert_span": "e.latest_alert_timestamp - e.earliest_alert_timestamp",
         }
         for kind in ctx.params.get("cluster_types", []):
@@ -91,11 +87,11 @@ class ClusterMembersGroup(FeatureGroup):
         address_aggs = {"members_with_features": "count(f.address)"}
         address_aggs |= {f"members_{agg}_{c}": f"{agg}(toFloat64(f.{c}))" for c in columns for agg in ("avg", "max")}
         alerts = f"""SELECT processing_date, alert_id, max(toFloat64(alert_confidence_score)) AS confidence,
-                    max({SEVERITY.format(c="severity")}) AS severity_rank, min(typology_type) AS typology_type,
+                    max({severity_rank("severity")}) AS severity_rank, min(typology_type) AS typology_type,
                     max(toFloat64(volume_usd)) AS volume_usd
-                FROM {ctx.table("raw_alerts")} WHERE {SAME_SNAPSHOT} GROUP BY processing_date, alert_id"""
+                FROM {ctx.table("raw_alerts")} WHERE {SNAPSHOT} GROUP BY processing_date, alert_id"""
         features = f"""SELECT processing_date, address{"".join(", " + c for c in columns)}
-                FROM {ctx.table("raw_features")} WHERE {SAME_SNAPSHOT}"""
+                FROM {ctx.table("raw_features")} WHERE {SNAPSHOT}"""
         body = f"""FROM entities AS e
         LEFT JOIN ({_members("related_alert_ids", "alert_id", alerts, alert_aggs)}) AS ma
             ON ma.processing_date = e.processing_date AND ma.cluster_id = e.cluster_id

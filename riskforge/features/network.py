@@ -9,8 +9,7 @@ other entities and only point in time.
 from __future__ import annotations
 
 from riskforge.data.labels import GRADE_SQL
-from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext
-from riskforge.features.cluster_entity import SAME_SNAPSHOT
+from riskforge.features.base import SNAPSHOT, FeatureGroup, GroupSQL, SqlContext, float32_columns
 
 ACTIVITY = ("degree_total", "total_volume_usd")
 AGGREGATES = {
@@ -43,15 +42,14 @@ class NetworkGroup(FeatureGroup):
             f"""SELECT processing_date, {me} AS address, {other} AS cp, toFloat64(amount_usd_sum) AS usd, tx_count,
                     reciprocity_ratio, toUInt8(is_bidirectional) AS is_bidirectional, {outgoing} AS outgoing
                 FROM {flows}
-                WHERE {SAME_SNAPSHOT} AND {me} != {other}
+                WHERE {SNAPSHOT} AND {me} != {other}
                     AND {me} IN (SELECT alerted.address FROM entities AS alerted)"""
             for me, other, outgoing in (("from_address", "to_address", 1), ("to_address", "from_address", 0))
         )
         aggregates = ", ".join(f"{expr} AS {name}" for name, expr in AGGREGATES.items())
-        select = ",\n            ".join(f"toFloat32(n.{name}) AS {name}" for name in AGGREGATES)
         return GroupSQL(
             f"""SELECT {ctx.key_columns},
-            {select}
+            {float32_columns({name: f"n.{name}" for name in AGGREGATES})}
         FROM entities AS e
         LEFT JOIN (
             SELECT processing_date, address, {aggregates}
@@ -62,7 +60,7 @@ class NetworkGroup(FeatureGroup):
                 LEFT JOIN (
                     SELECT processing_date AS cp_date, address AS cp_address,
                         {", ".join(f"{e} AS cp_{c}" for c, e in activity.items())}
-                    FROM {ctx.table("raw_features")} WHERE {SAME_SNAPSHOT}
+                    FROM {ctx.table("raw_features")} WHERE {SNAPSHOT}
                 ) AS c ON c.cp_date = s.processing_date AND c.cp_address = s.cp
                 LEFT JOIN (
                     SELECT address AS flagged_address, min(processing_date) AS first_flagged

@@ -3,7 +3,7 @@ relative to the snapshot (never absolute timestamps, which would let a model lea
 
 from __future__ import annotations
 
-from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext
+from riskforge.features.base import SNAPSHOT, FeatureGroup, GroupSQL, SqlContext, float32_columns
 
 SNAPSHOT_END = "toUnixTimestamp(toDateTime(e.processing_date + 1, 'UTC'))"
 RAW = {
@@ -52,15 +52,14 @@ class TemporalGroup(FeatureGroup):
         }
         exprs = {name: expr for name, expr in exprs.items() if all(c in present for c in SOURCES.get(name, ()))}
         needed = sorted({c for name in exprs for c in SOURCES.get(name, ())})
-        select = ",\n            ".join(f"toFloat32({expr}) AS {name}" for name, expr in exprs.items())
         return GroupSQL(
             f"""SELECT {ctx.key_columns},
-            {select}
+            {float32_columns(exprs)}
         FROM entities AS e
         LEFT JOIN (
             SELECT processing_date, address{"".join(", " + c for c in needed)}
             FROM {ctx.table("raw_features")}
-            WHERE window_days = {{window:UInt16}} AND processing_date BETWEEN {{start_date:Date}} AND {{end_date:Date}}
+            WHERE {SNAPSHOT}
         ) AS f ON f.processing_date = e.processing_date AND f.address = e.address""",
             list(exprs),
         )

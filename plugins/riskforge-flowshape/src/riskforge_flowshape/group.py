@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from riskforge.features.base import FeatureGroup, GroupSQL, SqlContext
-
-SNAPSHOT = "window_days = {window:UInt16} AND processing_date BETWEEN {start_date:Date} AND {end_date:Date}"
+from riskforge.features.base import SNAPSHOT, FeatureGroup, GroupSQL, SqlContext, float32_columns
 
 
 @dataclass
@@ -45,10 +43,9 @@ class FlowShapeGroup(FeatureGroup):
             "flow_second_hop_recipients": "ifNull(h.second_hop, 0)",
             "flow_smurf_like": f"s.fan_in >= {smurf} AND s.fan_out BETWEEN 1 AND 2",
         }
-        select = ",\n            ".join(f"toFloat32({expr}) AS {name}" for name, expr in columns.items())
         return GroupSQL(
             f"""SELECT {ctx.key_columns},
-            {select}
+            {float32_columns(columns)}
         FROM entities AS e
         LEFT JOIN (
             SELECT day AS shape_day, node AS shape_address,
