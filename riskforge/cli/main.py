@@ -27,11 +27,14 @@ class Command:
     summary: str
     hydra: bool = True
     positional: str | None = None  # a Hydra command's leading bare argument becomes this override
+    flags: tuple[str, ...] = ()  # `--name` flags accepted as shorthand for the override `name=true`
 
 
 COMMANDS = {
     "train": Command("riskforge.cli.train", "train, evaluate and store a model (Hydra app)"),
-    "synth": Command("riskforge.cli.synth", "write a seeded synthetic AML world into the warehouse (Hydra app)"),
+    "synth": Command(
+        "riskforge.cli.synth", "write a seeded synthetic AML world into the warehouse (Hydra app)", flags=("describe",)
+    ),
     "score": Command("riskforge.cli.score", "score one processing date with a stored model (Hydra app)"),
     "evaluate": Command(
         "riskforge.cli.evaluate", "backtest a stored model on any window (Hydra app)", positional="model_id"
@@ -119,6 +122,7 @@ def main() -> None:
     with reporting():
         if name == "train" and "--from" in rest:
             rest = from_stored(rest)
+        rest = [f"{arg[2:]}=true" if arg[2:] in command.flags and arg.startswith("--") else arg for arg in rest]
         if command.positional and rest and "=" not in rest[0] and not rest[0].startswith("-"):
             rest = [f"{command.positional}={rest[0]}", *rest[1:]]
         module = importlib.import_module(command.module)

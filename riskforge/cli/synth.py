@@ -12,6 +12,7 @@ from rich.progress import Progress
 from riskforge.cli.hydra_app import task
 from riskforge.cli.tables import console, world_table
 from riskforge.config.registration import CONFIG_PACKAGE, setup
+from riskforge.errors import DataError
 from riskforge.signals import interruptible
 from riskforge.synth import build_world, describe_world, world_exists
 from riskforge.synth.config import SynthCfg
@@ -48,6 +49,11 @@ def main(cfg: SynthCfg, raw: DictConfig) -> None:
     if cfg.describe:
         warehouse = Warehouse.from_dsn(cfg.warehouse.dsn, cfg.warehouse.lock_timeout_s)
         with warehouse.connect() as client:
+            if not world_exists(client, cfg.network):
+                raise DataError(
+                    f"network {cfg.network!r} holds no synthetic world",
+                    hint=f"write one with `riskforge synth network={cfg.network}`",
+                )
             summary = describe_world(client, cfg.network)
     else:
         summary = ensure_world(cfg)
