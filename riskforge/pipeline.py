@@ -133,6 +133,7 @@ def extract(run: Run) -> tuple[WindowInfo, DateSplit, ExtractPlan, pa.Table, str
             run.label_source.newest_date_sql(),
             run.labels_as_of,
             cfg.labels.maturity_days,
+            entity_table=run.level.table,
         )
         date_split = split_dates(info.dates, cfg.split.validation, cfg.split.test, run.embargo_days)
         plan = plan_extract(

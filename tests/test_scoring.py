@@ -79,6 +79,17 @@ def test_a_tampered_model_file_is_refused(world: Path, tmp_path: Path) -> None:
         score(["network=ethereum", "model=alert_scorer", "window=7", f"date={last_date(world)}"])
 
 
+def test_a_feature_mismatch_fails_the_batch_and_records_why(world: Path, tmp_path: Path) -> None:
+    train_in_process(["network=ethereum", "window=7"], tmp_path)
+    with Warehouse.from_dsn(None).connect() as client:
+        client.command("ALTER TABLE risk_scoring_ethereum.raw_features DROP COLUMN degree_in")
+    with pytest.raises(DataError, match="do not match the model's feature_names"):
+        score(["network=ethereum", "model=alert_scorer", "window=7", f"date={last_date(world)}"])
+    [(status, error)] = query("SELECT status, error_message FROM risk_scoring_ethereum.batch_metadata")
+    assert status == "FAILED" and "degree_in" in error
+    assert query("SELECT count() FROM risk_scoring_ethereum.alert_scores")[0][0] == 0
+
+
 def test_scoring_a_date_without_alerts_is_one_clear_error(world: Path, tmp_path: Path) -> None:
     train_in_process(["network=ethereum", "window=7"], tmp_path)
     with pytest.raises(DataError, match="no alerts"):

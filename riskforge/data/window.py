@@ -101,6 +101,7 @@ def inspect_window(
     newest_label_sql: str,
     as_of: dt.date | None,
     maturity_days: int,
+    entity_table: str = "raw_alerts",
 ) -> WindowInfo:
     where = f"network {network!r}, window {window}, dates {describe_range(start, end)}"
     found = check_tables(client, network, tables, where)
@@ -113,7 +114,7 @@ def inspect_window(
         as_of = newest
     mature_until = as_of - dt.timedelta(days=maturity_days)
     rows = client.query(
-        "SELECT DISTINCT processing_date FROM {database:Identifier}.raw_alerts "
+        f"SELECT DISTINCT processing_date FROM {{database:Identifier}}.{entity_table} "
         "WHERE window_days = {window:UInt16} AND processing_date BETWEEN {start:Date} AND {end:Date} "
         "ORDER BY processing_date",
         parameters={
@@ -130,7 +131,7 @@ def inspect_window(
         ).result_rows
         present = ", ".join(str(w) for (w,) in windows) or "none"
         raise DataError(
-            f"no alerts for {where} (labels mature until {mature_until})",
+            f"no {entity_table.removeprefix('raw_')} for {where} (labels mature until {mature_until})",
             hint=f"windows present: {present}",
         )
     return WindowInfo(found, [d for (d,) in rows], as_of)

@@ -73,6 +73,7 @@ def backtest(
             labels.newest_date_sql(),
             None,
             train_cfg.labels.maturity_days,
+            entity_table=stored.level.table,
         )
         plan = stored.plan(labels, info.tables)
         parameters = {

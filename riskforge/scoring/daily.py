@@ -6,6 +6,7 @@ and while writing; the score slice is replaced atomically and the batch_metadata
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import time
@@ -17,8 +18,8 @@ import pyarrow as pa
 
 from riskforge import signals
 from riskforge.config.schema import ScoreCfg, parse_date
-from riskforge.data.extract import fetch
-from riskforge.data.window import inspect_day
+from riskforge.data.extract import ExtractPlan, fetch
+from riskforge.data.window import DayInfo, inspect_day
 from riskforge.errors import DataError
 from riskforge.evaluation.monitoring import psi
 from riskforge.features.matrix import protocol_rows
@@ -28,6 +29,7 @@ from riskforge.scoring.stored import StoredModel
 from riskforge.scoring.write import replace_slice
 from riskforge.store import registry
 from riskforge.warehouse import Warehouse
+from riskforge.warehouse.client import first_line
 from riskforge.warehouse.migrate import migrate
 
 PHASES = ("resolve", "extract", "features", "predict", "store")
@@ -67,28 +69,60 @@ def score_day(cfg: ScoreCfg, progress: RunProgress) -> DayScores:
                 "dates": [date],
             }
             table = fetch(client, plan, parameters)
-        with progress.phase("features"):
-            X = stored.features(table, plan)
-        with progress.phase("predict"):
-            rows = protocol_rows(table)
-            raw = stored.raw_scores(X)
-            output, explained = _output(stored, cfg, rows, raw, X, date)
-        monitoring = _monitoring(stored, X, raw, info.counts)
-        timings = dict(progress.timings)
-        if "latency_ms" in output.column_names:  # the batch's extract-to-prediction time, per alert
-            per_alert = 1000 * sum(timings[p] for p in ("extract", "features", "predict")) / max(output.num_rows, 1)
-            column = output.schema.get_field_index("latency_ms")
-            output = output.set_column(column, "latency_ms", pa.array([per_alert] * output.num_rows, pa.float64()))
-        table_name = stored.model_type.output_table()
-        batch = _batch_row(stored, cfg, date, info.counts, {table_name: output.num_rows}, timings, monitoring)
-        with progress.phase("store"), signals.deferred() as caught, warehouse.connect() as client:
-            migrate(client, cfg.network, tables=(table_name, "batch_metadata"))
-            replace_slice(client, info.database, table_name, output, date, cfg.window, stored.model_type.name)
-            client.insert("batch_metadata", [list(batch.values())], column_names=list(batch), database=info.database)
+        try:
+            output, explained, timings, monitoring = _predict(stored, cfg, table, plan, date, info, progress)
+            table_name = stored.model_type.output_table()
+            batch = _batch_row(stored, cfg, date, info.counts, {table_name: output.num_rows}, timings, monitoring)
+            with progress.phase("store"), signals.deferred() as caught, warehouse.connect() as client:
+                migrate(client, cfg.network, tables=(table_name, "batch_metadata"))
+                replace_slice(client, info.database, table_name, output, date, cfg.window, stored.model_type.name)
+                _insert_batch(client, info.database, batch)
+        except Exception as error:  # the batch started: leave a FAILED row saying why, then fail
+            _record_failure(warehouse, stored, cfg, date, info, error)
+            raise
         if caught:
             raise signals.Interrupted(caught[0])
     timings["total"] = time.perf_counter() - started
     return DayScores(row.model_id, date, table_name, output.num_rows, explained, timings, monitoring)
+
+
+def _predict(
+    stored: StoredModel,
+    cfg: ScoreCfg,
+    table: pa.Table,
+    plan: ExtractPlan,
+    date: dt.date,
+    info: DayInfo,
+    progress: RunProgress,
+) -> tuple[pa.Table, int, dict[str, float], dict[str, Any]]:
+    """Features, scores (or ranks) and explanations of one snapshot, and its drift monitoring."""
+    with progress.phase("features"):
+        X = stored.features(table, plan)
+    with progress.phase("predict"):
+        rows = protocol_rows(table)
+        raw = stored.raw_scores(X)
+        output, explained = _output(stored, cfg, rows, raw, X, date)
+    monitoring = _monitoring(stored, X, raw, info.counts)
+    timings = dict(progress.timings)
+    if "latency_ms" in output.column_names:  # the batch's extract-to-prediction time, per alert
+        per_alert = 1000 * sum(timings[p] for p in ("extract", "features", "predict")) / max(output.num_rows, 1)
+        column = output.schema.get_field_index("latency_ms")
+        output = output.set_column(column, "latency_ms", pa.array([per_alert] * output.num_rows, pa.float64()))
+    return output, explained, timings, monitoring
+
+
+def _insert_batch(client: Any, database: str, batch: dict[str, Any]) -> None:
+    client.insert("batch_metadata", [list(batch.values())], column_names=list(batch), database=database)
+
+
+def _record_failure(
+    warehouse: Warehouse, stored: StoredModel, cfg: ScoreCfg, date: dt.date, info: DayInfo, error: Exception
+) -> None:
+    """Best effort: a FAILED batch_metadata row with the error's first line (never masking the error)."""
+    batch = _batch_row(stored, cfg, date, info.counts, {}, {}, {}, status="FAILED", error=first_line(error))
+    with contextlib.suppress(Exception), warehouse.connect() as client:
+        migrate(client, cfg.network, tables=("batch_metadata",))
+        _insert_batch(client, info.database, batch)
 
 
 def _check_slot(stored: StoredModel, cfg: ScoreCfg) -> None:
@@ -165,6 +199,8 @@ def _batch_row(
     outputs: dict[str, int],
     timings: dict[str, float],
     monitoring: dict[str, Any],
+    status: str = "COMPLETED",
+    error: str = "",
 ) -> dict[str, Any]:
     ms = {k: 1000 * v for k, v in timings.items()}
     return {
@@ -181,7 +217,7 @@ def _batch_row(
         "latencies_ms_features": ms.get("extract", 0) + ms.get("features", 0),
         "latencies_ms_predict": ms.get("predict", 0),
         "model_versions": {stored.model_type.name: stored.row.model_id},
-        "status": "COMPLETED",
-        "error_message": "",
+        "status": status,
+        "error_message": error,
         "monitoring_json": json.dumps(monitoring, default=str),
     }
