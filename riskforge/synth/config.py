@@ -50,7 +50,8 @@ class SynthCfg:
     label_delay_days: float = 8.0  # median days from the end of an instance to its labels
     label_noise: float = 0.05  # share of wrong labels (benign marked high, participants cleared)
     benign_label_rate: float = 0.5  # share of ordinary users and deposit addresses with a benign label
-    inactive_labels: float = 6.0  # exchange-attributed deposit addresses idle in the period, per user
+    review_rate: float = 0.9  # share of alerted addresses the compliance team reviews (SAR or cleared)
+    inactive_labels: float = 9.0  # exchange-attributed deposit addresses idle in the period, per user
     dispositions: bool = True  # also write alert_dispositions for the alerts analysts investigated
     batch_dates: int = 120  # processing dates computed per batch (bounds memory at bench scale)
     replace: bool = False
@@ -74,7 +75,7 @@ class SynthCfg:
         for key in ("mixers", "typologies_per_day", "label_delay_days", "inactive_labels"):
             if getattr(self, key) < 0:
                 raise ConfigError(f"{key} must be >= 0, got {getattr(self, key)}")
-        for key in ("mule_reuse", "discovery_rate", "label_noise", "benign_label_rate"):
+        for key in ("mule_reuse", "discovery_rate", "label_noise", "benign_label_rate", "review_rate"):
             if not 0.0 <= getattr(self, key) <= 1.0:
                 raise ConfigError(f"{key} must be in [0, 1], got {getattr(self, key)}")
         unknown = sorted(set(self.typology_mix) - set(TYPOLOGIES))

@@ -1,11 +1,14 @@
 """raw_address_labels like real ground truth: late, partial, sometimes wrong, mostly benign.
 
-Positive labels come only from ``synth_ground_truth``: investigators uncover a share of the planted
-instances days to weeks after they end and label most of their members (core roles critical, others
-high; a few cleared by mistake). Benign labels come from entity registries (exchanges, services),
-exchange attribution of deposit addresses and KYC of ordinary users; a few benign users are wrongly
-reported. A label's processing_date is the day it became known; labels not known by ``end_date`` are
-left out. One row per label event (not copied into every snapshot).
+Positive labels come only from ``synth_ground_truth``, through two processes. Investigators uncover a
+share of the planted instances days to weeks after they end and label most of their members; and the
+compliance team reviews most alerted addresses (whoever they are) within a week of their first alert,
+reporting the participants it recognises and clearing many of the others. Both grade an instance's
+principals (organisers, and members that moved most of its money) critical and the rest high, and
+both make mistakes. Benign labels also come from entity registries (exchanges, services), exchange
+attribution of deposit addresses and KYC of ordinary users and their own wallets; a few benign users
+are wrongly reported. A label's processing_date is the day it became known; labels not known by
+``end_date`` are left out. One row per label event (not copied into every snapshot).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+from clickhouse_connect.driver.client import Client
 
 from riskforge.synth.config import SynthCfg
 from riskforge.synth.simulate import MIXER_HUB, Simulation
@@ -38,6 +42,11 @@ SERVICE_LABELS = {
     "bot": ("mev_bot", "medium"),
 }
 PARTICIPANT_LABEL_RATE = 0.85  # members of an uncovered instance that get labelled (core roles always)
+PRINCIPAL_SHARE = 0.5  # members moving at least this share of the instance's largest member volume: critical
+REVIEW_CATCH = 0.85  # a reviewed participant is reported (else its case is closed: a wrong benign label)
+REVIEW_FALSE_SAR = 0.03  # a reviewed innocent address is reported anyway (defensive filing)
+CLEARED_LABEL_RATE = 0.5  # closed cases that also clear the address in the label feed (owner identified)
+REVIEW_DAYS = (1, 7)  # a case is closed this many days after the address's first alert (uniform)
 
 
 @dataclass
@@ -58,13 +67,15 @@ class _Rows:
         return {key: np.concatenate(parts) for key, parts in self.columns.items()}
 
 
-def build(cfg: SynthCfg, sim: Simulation, rng: np.random.Generator) -> pa.Table:
-    """Every label row known by ``cfg.end_date``, ordered by (date, address id, label)."""
+def build(cfg: SynthCfg, sim: Simulation, rng: np.random.Generator, alerted: pa.Table) -> pa.Table:
+    """Every label row known by ``cfg.end_date``, ordered by (date, address id, label); ``alerted`` is
+    ``first_alerts``: the alerted addresses the compliance team may open a case on."""
     rows = _Rows()
     _investigations(rows, cfg, sim, rng)
     _registries(rows, cfg, sim, rng)
     _benign(rows, cfg, sim, rng)
     _wrong_reports(rows, cfg, rng)
+    _cases(rows, cfg, alerted, _principals(sim.ground_truth), rng)
     data = rows.concat()
     known = data["day"] <= cfg.sim_days
     order = np.lexsort((data["label"][known], data["address_id"][known], data["day"][known]))
@@ -88,6 +99,25 @@ def build(cfg: SynthCfg, sim: Simulation, rng: np.random.Generator) -> pa.Table:
     )
 
 
+def _members(truth: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """One ground-truth row per (instance, address), the core role winning when an address held two
+    (mixer hubs left out), and whether the member is a principal: an organiser (core role) or one that
+    moved at least ``PRINCIPAL_SHARE`` of the money its instance's busiest member moved. Investigators
+    and reviewers grade principals critical, the other members high."""
+    instance = truth["instance_id"].to_numpy().astype(np.int64)
+    address_id = truth["address_id"].to_numpy().astype(np.int64)
+    role = np.asarray(truth["role"].to_pylist())
+    core = np.isin(role, list(CORE_ROLES))
+    order = np.lexsort((~core, address_id, instance))
+    first = np.r_[True, (np.diff(instance[order]) != 0) | (np.diff(address_id[order]) != 0)]
+    pick = order[first & (role[order] != MIXER_HUB)]
+    _, inverse = np.unique(instance[pick], return_inverse=True)
+    volume = truth["volume_usd"].to_numpy()[pick]
+    largest = np.zeros(inverse.max(initial=-1) + 1)
+    np.maximum.at(largest, inverse, volume)
+    return pick, core[pick] | (volume >= PRINCIPAL_SHARE * largest[inverse])
+
+
 def _investigations(rows: _Rows, cfg: SynthCfg, sim: Simulation, rng: np.random.Generator) -> None:
     truth = sim.ground_truth
     instance = truth["instance_id"].to_numpy().astype(np.int64)
@@ -107,17 +137,13 @@ def _investigations(rows: _Rows, cfg: SynthCfg, sim: Simulation, rng: np.random.
         trust_level="verified",
         source="sanctions_list",
     )
-    # one row per (instance, address): the core role wins when an address held two roles
+    pick, critical = _members(truth)
     core = np.isin(role, list(CORE_ROLES))
-    order = np.lexsort((~core, address_id, instance))
-    first = np.r_[True, (np.diff(instance[order]) != 0) | (np.diff(address_id[order]) != 0)]
-    pick = order[first & ~hub[order]]
     ids, inverse = np.unique(instance[pick], return_inverse=True)
     uncovered = rng.random(len(ids)) < cfg.discovery_rate
     delay = np.maximum(2.0, rng.lognormal(np.log(max(cfg.label_delay_days, 1e-3)), 0.6, len(ids)))
     labelled = uncovered[inverse] & (core[pick] | (rng.random(len(pick)) < PARTICIPANT_LABEL_RATE))
     day = end[pick] + np.rint(delay[inverse]).astype(np.int64) + rng.integers(0, 5, len(pick))
-    critical = core[pick] | (rng.random(len(pick)) < 0.3)
     cleared = rng.random(len(pick)) < cfg.label_noise
     risk = np.where(cleared, "low", np.where(critical, "critical", "high"))
     label = np.where(cleared, "cleared_after_review", np.vectorize(TYPOLOGY_LABELS.get)(typology[pick]))
@@ -231,4 +257,66 @@ def _wrong_reports(rows: _Rows, cfg: SynthCfg, rng: np.random.Generator) -> None
         confidence=rng.uniform(0.5, 0.8, len(wrong)),
         trust_level="unverified",
         source="community_report",
+    )
+
+
+FIRST_ALERTS = """
+SELECT e.address_id AS address_id, a.first AS day, a.typology AS typology,
+    max(g.address != '' AND a.first BETWEEN g.start_date AND g.end_date + toIntervalDay(a.window_days)) AS involved
+FROM (
+    SELECT address, min(processing_date) AS first, argMin(typology_type, (processing_date, alert_id)) AS typology,
+        argMin(window_days, (processing_date, alert_id)) AS window_days
+    FROM {database:Identifier}.raw_alerts
+    GROUP BY address
+) AS a
+INNER JOIN (SELECT address, address_id FROM {database:Identifier}.synth_entities) AS e ON e.address = a.address
+LEFT JOIN (
+    SELECT DISTINCT address, start_date, end_date FROM {database:Identifier}.synth_ground_truth
+) AS g ON g.address = a.address
+GROUP BY address_id, day, typology
+ORDER BY address_id
+"""
+
+
+def first_alerts(client: Client, database: str) -> pa.Table:
+    """Every alerted address: its first alert (date, rule) and whether it was then taking part in a
+    planted instance (what a review would reveal)."""
+    return client.query_arrow(FIRST_ALERTS, parameters={"database": database})
+
+
+def _principals(truth: pa.Table) -> np.ndarray:
+    """Address ids that are principals of some instance."""
+    pick, principal = _members(truth)
+    return np.unique(truth["address_id"].to_numpy().astype(np.int64)[pick][principal])
+
+
+def _cases(rows: _Rows, cfg: SynthCfg, alerted: pa.Table, principals: np.ndarray, rng: np.random.Generator) -> None:
+    """The compliance team opens a case on ``review_rate`` of the alerted addresses, whoever they are,
+    when they first alert, and closes it ``REVIEW_DAYS`` later. Reviewing reveals what the address was
+    doing then: most participants are reported (a SAR marks the address with the typology the alert
+    named, graded like an investigation's label), a few innocent addresses too (defensive filing); the
+    other cases are closed as false positives, and half of those also clear the address in the label
+    feed (the analyst identified its owner)."""
+    address_id = alerted["address_id"].to_numpy().astype(np.int64)
+    n = len(address_id)
+    reviewed = rng.random(n) < cfg.review_rate
+    day = day_number(alerted["day"], cfg.epoch_date) + rng.integers(REVIEW_DAYS[0], REVIEW_DAYS[1] + 1, n)
+    involved = alerted["involved"].to_numpy().astype(bool)
+    sar = rng.random(n) < np.where(involved, REVIEW_CATCH, REVIEW_FALSE_SAR)
+    reviewed &= sar | (rng.random(n) < CLEARED_LABEL_RATE)
+    typology = np.asarray(alerted["typology"].to_pylist(), dtype=object)
+    rows.add(
+        day[reviewed],
+        address_id[reviewed],
+        label=np.where(sar, np.vectorize(TYPOLOGY_LABELS.get)(typology, "suspicious_activity"), "false_positive")[
+            reviewed
+        ],
+        address_type="wallet",
+        address_subtype="",
+        risk_level=np.where(sar, np.where(involved & np.isin(address_id, principals), "critical", "high"), "low")[
+            reviewed
+        ],
+        confidence=np.where(sar, 0.85, 0.7)[reviewed],
+        trust_level="verified",
+        source=np.where(sar, "sar_filing", "alert_review")[reviewed],
     )

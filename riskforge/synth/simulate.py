@@ -112,7 +112,15 @@ def simulate(client: Client, database: str, cfg: SynthCfg, progress: Callable[[f
         total += len(chunk)
         progress(hi / days)
     rows += [
-        {"instance_id": 0, "typology": "mixer", "address_id": int(hub), "role": MIXER_HUB, "start": 0, "end": days - 1}
+        {
+            "instance_id": 0,
+            "typology": "mixer",
+            "address_id": int(hub),
+            "role": MIXER_HUB,
+            "start": 0,
+            "end": days - 1,
+            "volume": 0.0,
+        }
         for hub in pop.services.mixers
     ]
     truth = _truth_table(rows, cfg.epoch_date)
@@ -143,6 +151,7 @@ def _members(instance: typologies.Instance, epoch: int, days: int) -> list[dict[
     if not len(inside):
         return []
     start, end = int((inside.min() - epoch) // DAY), int((inside.max() - epoch) // DAY)
+    t = instance.transfers
     return [
         {
             "instance_id": instance.instance_id,
@@ -151,13 +160,15 @@ def _members(instance: typologies.Instance, epoch: int, days: int) -> list[dict[
             "role": role,
             "start": start,
             "end": end,
+            "volume": round(float(t.usd[(t.src == a) | (t.dst == a)].sum()), 2),
         }
         for a, role in instance.members
     ]
 
 
 def _truth_table(rows: list[dict[str, object]], epoch: dt.date) -> pa.Table:
-    columns = {key: [r[key] for r in rows] for key in ("instance_id", "typology", "address_id", "role", "start", "end")}
+    keys = ("instance_id", "typology", "address_id", "role", "start", "end", "volume")
+    columns = {key: [r[key] for r in rows] for key in keys}
     return pa.table(
         {
             "instance_id": pa.array(columns["instance_id"], pa.uint32()),
@@ -166,5 +177,6 @@ def _truth_table(rows: list[dict[str, object]], epoch: dt.date) -> pa.Table:
             "role": pa.array(columns["role"], pa.string()),
             "start_date": date_column(columns["start"], epoch),
             "end_date": date_column(columns["end"], epoch),
+            "volume_usd": pa.array(columns["volume"], pa.float64()),
         }
     )

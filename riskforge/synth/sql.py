@@ -73,6 +73,7 @@ _ARROW_TYPES = {
     pa.string(): "String",
     pa.date32(): "Date",
     pa.float32(): "Float32",
+    pa.float64(): "Float64",
 }
 
 

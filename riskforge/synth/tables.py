@@ -29,7 +29,7 @@ DDL = {
     "synth_transfers": "day Date, ts UInt32, src UInt32, dst UInt32, asset UInt8, amount_nano UInt64, usd_cents UInt64",
     "synth_ground_truth": (
         "instance_id UInt32, typology LowCardinality(String), address_id UInt32, address String, "
-        "role LowCardinality(String), start_date Date, end_date Date"
+        "role LowCardinality(String), start_date Date, end_date Date, volume_usd Float64"
     ),
     "synth_address_day": (
         "day Date, address_id UInt32, n_in UInt32, n_out UInt32, cents_in UInt64, cents_out UInt64, "

@@ -42,7 +42,7 @@ def build_world(client: Client, network: str, cfg: SynthCfg, progress: Progress 
     for done, (window, first, last) in enumerate(batches, start=1):
         snapshots.build_batch(client, database, cfg, window, first, last)
         report("snapshots", done / len(batches))
-    label_rows = labels.build(cfg, sim, stream(cfg.seed, LABELS_STREAM))
+    label_rows = labels.build(cfg, sim, stream(cfg.seed, LABELS_STREAM), labels.first_alerts(client, database))
     insert_with_addresses(client, database, "raw_address_labels", label_rows, cfg.seed)
     if cfg.dispositions:
         dispositions.build(client, database, cfg.seed, cfg.last_date)

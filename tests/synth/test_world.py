@@ -106,6 +106,31 @@ def test_most_positive_addresses_are_labelled_after_their_first_alert(query: Que
     assert total >= 30 and after >= 0.5 * total
 
 
+def test_case_reviews_label_alerted_addresses_within_a_week_of_their_first_alert(query: Query) -> None:
+    rows = query(
+        """SELECT l.source, countIf(l.processing_date <= a.d OR l.processing_date > a.d + 7), count(),
+        groupUniqArray(l.risk_level) FROM {db}.raw_address_labels AS l
+        INNER JOIN (SELECT address, min(processing_date) AS d FROM {db}.raw_alerts GROUP BY address) AS a USING address
+        WHERE l.source IN ('sar_filing', 'alert_review') GROUP BY l.source ORDER BY l.source"""
+    )
+    assert [(source, early_or_late) for source, early_or_late, _, _ in rows] == [("alert_review", 0), ("sar_filing", 0)]
+    assert all(n > 0 for _, _, n, _ in rows)
+    assert sorted(rows[1][3]) == ["critical", "high"]  # principals critical, other members high
+
+
+def test_unlabelled_alerts_are_mostly_ordinary_addresses(query: Query) -> None:
+    """Labels do not single out the benign addresses: what stays unlabelled is mostly ordinary activity,
+    even in the test world, where most alerts are on participants."""
+    members = "(SELECT address FROM {db}.synth_ground_truth)"
+    unlabelled_members, unlabelled, members_alerted, alerts = query(
+        f"""SELECT countIf(address IN {members} AND address NOT IN (SELECT address FROM {{db}}.raw_address_labels)),
+        countIf(address NOT IN (SELECT address FROM {{db}}.raw_address_labels)), countIf(address IN {members}),
+        count() FROM {{db}}.raw_alerts"""
+    )[0]
+    assert 0 < unlabelled_members < 0.3 * unlabelled
+    assert unlabelled_members / unlabelled < 0.5 * members_alerted / alerts
+
+
 def test_alerts_follow_the_contract(query: Query) -> None:
     assert query("SELECT count() - uniqExact(window_days, processing_date, alert_id) FROM {db}.raw_alerts")[0][0] == 0
     wrong_severity = query(
