@@ -75,11 +75,12 @@ def train_dask(
     with _client(settings) as client:
         parts = max(1, len(client.scheduler_info()["workers"]))
         t, v = _arrays(train, parts), _arrays(valid, parts)
-        fit: dict[str, Any] = {"sample_weight": t.get("weight"), "eval_set": [(v["X"], v["y"])]}
+        fit: dict[str, Any] = {"sample_weight": t.get("weight"), "eval_X": (v["X"],), "eval_y": (v["y"],)}
         fit["eval_names"] = ["validation"]
         if objective == "lambdarank":
             fit.update(group=t["group"], eval_group=[v["group"]], eval_at=params.get("eval_at", [10]))
-        model = estimator(client=client, n_estimators=rounds, **params)
+        local = {k: v for k, v in params.items() if k != "num_threads"}  # each worker sizes its own threads
+        model = estimator(client=client, n_estimators=rounds, **local)
         model.fit(t["X"], t["y"], **fit)
         booster = model.booster_
         history = model.evals_result_["validation"]
