@@ -66,6 +66,7 @@ def test_lambdarank_matches_lightgbm_reference() -> None:
     ndcg = per_group(test.y, score, test.day, test.entity_id, (1, 3))
 
     assert fitted.best_iteration == 7
+    assert fitted.rounds_run == 17  # the work done includes the early-stopping patience
     assert np.mean(ndcg["ndcg@1"]) == pytest.approx(0.613143, abs=1e-4)
     assert np.mean(ndcg["ndcg@3"]) == pytest.approx(0.606981, abs=1e-4)
 

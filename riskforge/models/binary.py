@@ -34,9 +34,8 @@ class BinaryModelType(ModelType):
         train = lgbm.dataset(data.train.X, data.train.y, data.feature_names, weight=data.train.weight)
         valid = lgbm.dataset(data.validation.X, data.validation.y, data.feature_names, reference=train)
         planned = plan.num_boost_round * (1 + plan.cv_folds)
-        booster = lgbm.train(plan, train, valid_set=valid, on_iteration=lambda i: progress(i, planned))
+        booster, done = lgbm.train(plan, train, valid_set=valid, on_iteration=lambda i: progress(i, planned))
         rounds = lgbm.best_rounds(booster)
-        done = booster.current_iteration()
         validation_score = booster.predict(data.validation.X, num_iteration=rounds)
         fitted = Fitted(booster, rounds, float(roc_auc_score(data.validation.y, validation_score)), rounds_run=done)
         if reweights(plan.params):  # reweighted scores are not probabilities until mapped back
@@ -51,7 +50,7 @@ class BinaryModelType(ModelType):
         fitted.cv_rounds = [rounds] * len(folds)
         for k, (fold_train, fold_test) in enumerate(folds):
             base = done + k * rounds
-            booster_k = lgbm.train(
+            booster_k, _ = lgbm.train(
                 fold_plan,
                 cv_set.subset(fold_train),
                 on_iteration=lambda i, base=base: progress(base + i, done + len(folds) * rounds),

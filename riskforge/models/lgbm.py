@@ -44,24 +44,28 @@ def train(
     *,
     valid_set: lgb.Dataset | None = None,
     on_iteration: Callable[[int], None] | None = None,
-) -> lgb.Booster:
-    """Boost by ``plan``, stopping early on ``valid_set``'s first metric when the plan asks for it; a plan
-    with ``distributed`` settings boosts through lightgbm.dask instead."""
+) -> tuple[lgb.Booster, int]:
+    """(booster, rounds run): boost by ``plan``, stopping early on ``valid_set``'s first metric when the
+    plan asks for it; a plan with ``distributed`` settings boosts through lightgbm.dask instead.
+
+    The rounds run include the early-stopping patience: LightGBM returns the booster cut at its best
+    round, so ``current_iteration()`` no longer tells how much work was done."""
     if plan.distributed is not None and valid_set is not None:
         from riskforge.models.distributed import train_dask
 
         booster = train_dask(plan.params, plan.num_boost_round, plan.distributed, train_set, valid_set)
         if on_iteration is not None:
             on_iteration(booster.current_iteration())
-        return booster
-    callbacks: list[Callable[..., Any]] = []
+        return booster, plan.num_boost_round
+    ran = [0]
+    callbacks: list[Callable[..., Any]] = [lambda env: ran.__setitem__(0, env.iteration + 1)]
     if valid_set is not None and plan.early_stopping_rounds:
         callbacks.append(lgb.early_stopping(plan.early_stopping_rounds, first_metric_only=True, verbose=False))
     if plan.learning_rates is not None:
         callbacks.append(lgb.reset_parameter(learning_rate=plan.learning_rates))
     if on_iteration is not None:
         callbacks.append(lambda env: on_iteration(env.iteration + 1))
-    return lgb.train(
+    booster = lgb.train(
         plan.params,
         train_set,
         num_boost_round=plan.num_boost_round,
@@ -69,6 +73,7 @@ def train(
         valid_names=["validation"] if valid_set is not None else None,
         callbacks=callbacks,
     )
+    return booster, ran[0]
 
 
 def best_rounds(booster: lgb.Booster) -> int:

@@ -93,9 +93,8 @@ class AlertRanker(ModelType):
         train = self.dataset(data.train, data.feature_names, plan)
         valid = self.dataset(data.validation, data.feature_names, plan, reference=train)
         planned = plan.num_boost_round * (1 + plan.cv_folds)
-        booster = lgbm.train(plan, train, valid_set=valid, on_iteration=lambda i: progress(i, planned))
+        booster, done = lgbm.train(plan, train, valid_set=valid, on_iteration=lambda i: progress(i, planned))
         rounds = lgbm.best_rounds(booster)
-        done = booster.current_iteration()
         validation = day_metrics(data.validation, booster.predict(data.validation.X, num_iteration=rounds))
         fitted = Fitted(booster, rounds, float(np.mean(validation[MAIN])), rounds_run=done)
         folds = rolling_origin_folds(data.cv.day, plan.cv_folds, plan.embargo_days)
@@ -104,7 +103,7 @@ class AlertRanker(ModelType):
         fitted.cv_rounds = [rounds] * len(folds)
         for k, (fold_train, fold_test) in enumerate(folds):
             train_part, test_part = _rows(data.cv, fold_train), _rows(data.cv, fold_test)
-            booster_k = lgbm.train(
+            booster_k, _ = lgbm.train(
                 fold_plan,
                 self.dataset(train_part, data.feature_names, plan),
                 on_iteration=lambda i, base=done + k * rounds: progress(base + i, done + len(folds) * rounds),
