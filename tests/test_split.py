@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from riskforge.errors import DataError
-from riskforge.evaluation.split import DROPPED, TEST, TRAIN, VALIDATION, disjoint_training, split_dates
+from riskforge.evaluation.split import (
+    DROPPED,
+    TEST,
+    TRAIN,
+    VALIDATION,
+    disjoint_training,
+    entity_folds,
+    split_dates,
+)
 
 
 def days(n: int, start: dt.date = dt.date(2026, 1, 1)) -> list[dt.date]:
@@ -52,3 +60,25 @@ def test_training_rows_of_held_out_entities_are_dropped() -> None:
     part = np.array([TRAIN, TRAIN, TRAIN, VALIDATION, TEST])
     group = np.array(["a", "b", "c", "a", "c"], dtype=object)
     assert disjoint_training(part, group).tolist() == [True, False, True, False, False]
+
+
+def test_entity_folds_keep_entities_whole_and_spread_positive_entities_evenly() -> None:
+    rng = np.random.default_rng(0)
+    group = np.array([f"0x{i:04x}" for i in (3_000 * rng.random(20_000) ** 2).astype(int)], dtype=object)  # skewed
+    positive_entities = {g for g in np.unique(group) if int(g, 16) % 7 == 0}
+    y = np.array([g in positive_entities and rng.random() < 0.5 for g in group], dtype=np.float32)
+    positive_entities = set(group[y > 0])
+    folds = entity_folds(y, group, 5, seed=3)
+
+    assert len(folds) == 5
+    tests = [test for _, test in folds]
+    assert sorted(np.concatenate(tests)) == list(range(len(group)))  # every row tested exactly once
+    for train, test in folds:
+        assert not set(group[train]) & set(group[test])  # no entity on both sides
+    per_fold = [len(positive_entities & set(group[test])) for test in tests]
+    assert max(per_fold) - min(per_fold) <= 1
+    rows = [len(test) for test in tests]
+    assert max(rows) < 1.5 * min(rows)
+    assert [t.tolist() for t in tests] == [t.tolist() for _, t in entity_folds(y, group, 5, seed=3)]
+    assert [t.tolist() for t in tests] != [t.tolist() for _, t in entity_folds(y, group, 5, seed=4)]
+    assert entity_folds(y, group, 1, seed=3) == []

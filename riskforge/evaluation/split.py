@@ -91,3 +91,27 @@ def disjoint_training(part: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Mask of training rows whose entity also appears in validation or test (to be dropped)."""
     held_out = np.unique(group[(part == VALIDATION) | (part == TEST)])
     return (part == TRAIN) & np.isin(group, held_out)
+
+
+def entity_folds(y: np.ndarray, group: np.ndarray, n_folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified group k-fold: (train rows, test rows) per fold, every entity's rows in one fold.
+
+    Entities with a positive row and those without are dealt to the folds separately, largest first in
+    a snake order (0..k-1, k-1..0) with ties shuffled by ``seed``, so each fold gets the same number of
+    positive entities (±1) and about the same number of rows. Vectorised: sklearn's
+    StratifiedGroupKFold searches fold by fold for every entity, which takes tens of seconds at 10^5
+    addresses.
+    """
+    if n_folds < 2:
+        return []
+    _, entity = np.unique(group, return_inverse=True)
+    entity = entity.ravel()
+    size = np.bincount(entity)
+    positive = np.bincount(entity, weights=y > 0) > 0
+    tie = np.random.default_rng(seed).permutation(len(size))
+    order = np.lexsort((tie, -size, ~positive))  # positive entities first, largest first within each
+    rank = np.empty(len(size), dtype=np.int64)
+    rank[order] = np.arange(len(size)) - np.where(positive[order], 0, positive.sum())
+    cycle, place = np.divmod(rank, n_folds)
+    fold = np.where(cycle % 2 == 0, place, n_folds - 1 - place)[entity]
+    return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(n_folds)]

@@ -7,13 +7,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedGroupKFold
 
 from riskforge.config.schema import EvalCfg, ModelCfg
 from riskforge.evaluation import plots
 from riskforge.evaluation.bootstrap import entity_bootstrap_auc
 from riskforge.evaluation.calibration import Calibrator, expected_calibration_error, reweights
 from riskforge.evaluation.metrics import binary_metrics, choose_threshold
+from riskforge.evaluation.split import entity_folds
 from riskforge.models import lgbm
 from riskforge.models.base import Evaluation, FitPlan, Fitted, ModelType, Part, Progress, TrainingSet
 
@@ -63,11 +63,7 @@ class BinaryModelType(ModelType):
 
     def folds(self, data: TrainingSet, n_folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Stratified group k-fold by entity over the train + validation rows (EVALUATION.md)."""
-        if n_folds < 2:
-            return []
-        splitter = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-        cv = data.cv
-        return [(np.sort(a), np.sort(b)) for a, b in splitter.split(cv.X, cv.y, groups=cv.group)]
+        return entity_folds(data.cv.y, data.cv.group, n_folds, seed)
 
     def decide(self, fitted: Fitted, validation: Part) -> dict[str, float]:
         """The thresholds maximising F1 on validation, for the model and for the baseline."""
