@@ -74,8 +74,19 @@ def newest_metadata(home: Path) -> dict:
     return json.loads(files[-1].read_text())
 
 
-def floor_seconds(home: Path, meta: dict) -> float:
-    """The same LightGBM work as the stored run, done by a plain script on the same float32 matrix."""
+def measure_in_child(home: Path, env: dict[str, str]) -> dict:
+    """The floor and the world's alert count, measured in a child interpreter: the parent stays small, so
+    that the next run's peak RSS is its own (a forked child's ``ru_maxrss`` counts the parent's pages it
+    held before ``exec``)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--floor-of", str(home)], env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_floor(home: Path) -> float:
+    """The same LightGBM work as the newest stored run, done by a plain script on the same float32 matrix."""
+    meta = newest_metadata(home)
     os.environ["RISKFORGE_HOME"] = str(home)
     import lightgbm as lgb
 
@@ -141,7 +152,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated alert counts")
     parser.add_argument("--home", default=str(Path.home() / ".cache" / "riskforge-bench"), help="where worlds live")
+    parser.add_argument("--floor-of", type=Path, help=argparse.SUPPRESS)  # internal: one floor, in a child
     args = parser.parse_args()
+    if args.floor_of:
+        print(json.dumps({"floor_s": measure_floor(args.floor_of), "n_alerts": alerts_in_world(args.floor_of)}))
+        return
     rows = json.loads(RESULTS.read_text())["results"] if RESULTS.exists() else []
     _, baseline_rss = run([sys.executable, "-c", IMPORTS], dict(os.environ))
     for size in (int(s) for s in args.sizes.split(",")):
@@ -151,10 +166,11 @@ def main() -> None:
         command = [*RISKFORGE, "train", "network=bench", "model=alert_scorer", "window=7", "data.cache=false"]
         wall, peak = run(command, env)
         meta = newest_metadata(home)
-        floor = floor_seconds(home, meta)
+        child = measure_in_child(home, env)
+        floor = child["floor_s"]
         total = meta["timings"]["total_s"]
         row = {
-            "n_alerts": alerts_in_world(home),
+            "n_alerts": child["n_alerts"],
             "n_rows_extracted": meta["data_stats"]["rows_extracted"],
             "n_features": meta["data_stats"]["num_features"],
             "phases": meta["timings"],

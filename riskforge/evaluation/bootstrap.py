@@ -1,13 +1,15 @@
 """Bootstrap intervals over entities: resample whole entities (addresses), never single rows.
 
 Rows of one entity are correlated (many snapshots, one label), so resampling rows would make the
-intervals too narrow. Each replicate becomes a weight vector (how often each row's entity was drawn),
-and the AUC is computed with those weights in one vectorised pass per chunk of replicates.
+intervals too narrow. Each replicate is a vector of draw counts per entity; multiplied by sparse
+(entity, score rank) class counts it gives the replicate's weighted ROC counts, a chunk of replicates
+at a time.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
 CHUNK = 64
 
@@ -25,10 +27,25 @@ def weighted_auc(y: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.nd
     offset = (np.arange(reps)[:, None] * n_ranks + rank[None, :]).ravel()
     pos = np.bincount(offset, (weights * (y == 1)).ravel(), reps * n_ranks).reshape(reps, n_ranks)
     neg = np.bincount(offset, (weights * (y == 0)).ravel(), reps * n_ranks).reshape(reps, n_ranks)
+    return _auc(pos, neg)
+
+
+def _auc(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
+    """AUC per replicate from the weighted positives and negatives at each score rank (ascending)."""
     below = np.cumsum(neg, axis=1) - neg
     total = pos.sum(axis=1) * neg.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, (pos * (below + 0.5 * neg)).sum(axis=1) / total, np.nan)
+
+
+def _per_unit(y: np.ndarray, score: np.ndarray, unit: np.ndarray, n_units: int) -> tuple[sparse.csr_matrix, ...]:
+    """Positive and negative rows counted per (entity, score rank): a replicate's draw counts of the
+    entities times these matrices are its weighted class totals per rank, without a row-sized pass."""
+    rank, n_ranks = _tie_groups(score)
+    return tuple(
+        sparse.csr_matrix((np.ones(int(mask.sum())), (unit[mask], rank[mask])), shape=(n_units, n_ranks))
+        for mask in (y == 1, y == 0)
+    )
 
 
 def entity_bootstrap_auc(
@@ -42,17 +59,19 @@ def entity_bootstrap_auc(
 ) -> dict[str, list[float]]:
     """Percentile intervals of the model's AUC and of its lift over the baseline."""
     _, unit = np.unique(entity, return_inverse=True)
+    unit = unit.ravel()
     n_units = int(unit.max()) + 1
+    model_pos, model_neg = _per_unit(y, model, unit, n_units)
+    base_pos, base_neg = _per_unit(y, baseline, unit, n_units)
     rng = np.random.default_rng(seed)
     model_auc, lift = [np.empty(0)], [np.empty(0)]
     for start in range(0, replicates, CHUNK):
         reps = min(CHUNK, replicates - start)
         draws = rng.integers(0, n_units, size=(reps, n_units))
         counts = np.stack([np.bincount(d, minlength=n_units) for d in draws]).astype(np.float64)
-        weights = counts[:, unit]
-        m = weighted_auc(y, model, weights)
+        m = _auc(counts @ model_pos, counts @ model_neg)
         model_auc.append(m)
-        lift.append(m - weighted_auc(y, baseline, weights))
+        lift.append(m - _auc(counts @ base_pos, counts @ base_neg))
     alpha = (1 - confidence) / 2
     return {
         "auc": _interval(np.concatenate(model_auc), alpha),
