@@ -57,8 +57,13 @@ def train(
         if on_iteration is not None:
             on_iteration(booster.current_iteration())
         return booster, plan.num_boost_round
-    ran = [0]
-    callbacks: list[Callable[..., Any]] = [lambda env: ran.__setitem__(0, env.iteration + 1)]
+    ran = 0
+
+    def count(env: lgb.callback.CallbackEnv) -> None:
+        nonlocal ran
+        ran = env.iteration + 1
+
+    callbacks: list[Callable[..., Any]] = [count]
     if valid_set is not None and plan.early_stopping_rounds:
         callbacks.append(lgb.early_stopping(plan.early_stopping_rounds, first_metric_only=True, verbose=False))
     if plan.learning_rates is not None:
@@ -73,7 +78,7 @@ def train(
         valid_names=["validation"] if valid_set is not None else None,
         callbacks=callbacks,
     )
-    return booster, ran[0]
+    return booster, ran
 
 
 def best_rounds(booster: lgb.Booster) -> int:

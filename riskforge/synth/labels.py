@@ -71,11 +71,12 @@ def build(cfg: SynthCfg, sim: Simulation, rng: np.random.Generator, alerted: pa.
     """Every label row known by ``cfg.end_date``, ordered by (date, address id, label); ``alerted`` is
     ``first_alerts``: the alerted addresses the compliance team may open a case on."""
     rows = _Rows()
-    _investigations(rows, cfg, sim, rng)
+    members = _members(sim.ground_truth)
+    _investigations(rows, cfg, sim, members, rng)
     _registries(rows, cfg, sim, rng)
     _benign(rows, cfg, sim, rng)
     _wrong_reports(rows, cfg, rng)
-    _cases(rows, cfg, alerted, _principals(sim.ground_truth), rng)
+    _cases(rows, cfg, alerted, _principals(sim.ground_truth, members), rng)
     data = rows.concat()
     known = data["day"] <= cfg.sim_days
     order = np.lexsort((data["label"][known], data["address_id"][known], data["day"][known]))
@@ -118,7 +119,9 @@ def _members(truth: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     return pick, core[pick] | (volume >= PRINCIPAL_SHARE * largest[inverse])
 
 
-def _investigations(rows: _Rows, cfg: SynthCfg, sim: Simulation, rng: np.random.Generator) -> None:
+def _investigations(
+    rows: _Rows, cfg: SynthCfg, sim: Simulation, members: tuple[np.ndarray, np.ndarray], rng: np.random.Generator
+) -> None:
     truth = sim.ground_truth
     instance = truth["instance_id"].to_numpy().astype(np.int64)
     address_id = truth["address_id"].to_numpy().astype(np.int64)
@@ -137,7 +140,7 @@ def _investigations(rows: _Rows, cfg: SynthCfg, sim: Simulation, rng: np.random.
         trust_level="verified",
         source="sanctions_list",
     )
-    pick, critical = _members(truth)
+    pick, critical = members
     core = np.isin(role, list(CORE_ROLES))
     ids, inverse = np.unique(instance[pick], return_inverse=True)
     uncovered = rng.random(len(ids)) < cfg.discovery_rate
@@ -188,12 +191,12 @@ def _registries(rows: _Rows, cfg: SynthCfg, sim: Simulation, rng: np.random.Gene
         trust_level="verified",
         source="exchange_attribution",
     )
-    ids, created = sim.registry.of_kind("deposit")
-    attributed = rng.random(len(ids)) < cfg.benign_label_rate
-    delay = rng.lognormal(np.log(20.0), 0.6, len(ids))
-    rows.add(
-        (created + delay)[attributed].astype(np.int64),
-        ids[attributed],
+    _attributed_later(
+        rows,
+        rng,
+        *sim.registry.of_kind("deposit"),
+        cfg.benign_label_rate,
+        20.0,
         label="exchange_deposit",
         address_type="deposit",
         address_subtype="",
@@ -204,15 +207,31 @@ def _registries(rows: _Rows, cfg: SynthCfg, sim: Simulation, rng: np.random.Gene
     )
 
 
+def _attributed_later(
+    rows: _Rows,
+    rng: np.random.Generator,
+    ids: np.ndarray,
+    first_day: np.ndarray,
+    rate: float,
+    median_delay: float,
+    **label: str | float,
+) -> None:
+    """Label ``rate`` of the addresses ``ids`` a log-normal delay (median ``median_delay`` days) after
+    they first appeared: attribution takes a while."""
+    chosen = rng.random(len(ids)) < rate
+    delay = rng.lognormal(np.log(median_delay), 0.6, len(ids))
+    rows.add((first_day + delay)[chosen].astype(np.int64), ids[chosen], **label)
+
+
 def _benign(rows: _Rows, cfg: SynthCfg, sim: Simulation, rng: np.random.Generator) -> None:
     """KYC and risk-vendor labels on ordinary users, and by wallet clustering on the wallets they open
     for themselves."""
-    wallets, first = sim.registry.of_kind("relay")
-    clustered = rng.random(len(wallets)) < cfg.benign_label_rate
-    delay = rng.lognormal(np.log(15.0), 0.6, len(wallets))
-    rows.add(
-        (first + delay)[clustered].astype(np.int64),
-        wallets[clustered],
+    _attributed_later(
+        rows,
+        rng,
+        *sim.registry.of_kind("relay"),
+        cfg.benign_label_rate,
+        15.0,
         label="kyc_verified",
         address_type="wallet",
         address_subtype="own_wallet",
@@ -284,9 +303,9 @@ def first_alerts(client: Client, database: str) -> pa.Table:
     return client.query_arrow(FIRST_ALERTS, parameters={"database": database})
 
 
-def _principals(truth: pa.Table) -> np.ndarray:
-    """Address ids that are principals of some instance."""
-    pick, principal = _members(truth)
+def _principals(truth: pa.Table, members: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Address ids that are principals of some instance (``members`` is ``_members(truth)``)."""
+    pick, principal = members
     return np.unique(truth["address_id"].to_numpy().astype(np.int64)[pick][principal])
 
 
