@@ -2,8 +2,12 @@
 
 The result is one Arrow table, totally ordered by (processing_date, entity_id) so runs are reproducible:
 
-    processing_date, entity_id, group_key, baseline_score, label_grade, segment, <feature columns...>
+    processing_date, entity_id, group_key, baseline_score, label_grade, segment, __<group>...
 
+Each group's feature columns travel as ONE ``Array(Float32)`` column per group (NaN where a value is
+missing; an empty array where the group has no row for the entity), in the order of
+``ExtractPlan.columns_by_group``: a hash join that carries one array instead of dozens of Nullable
+columns is about twice as fast, and the arrays reshape into the feature matrix without a copy per column.
 Feature SQL never sees the label CTE, and label columns can never be named as features.
 """
 
@@ -13,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from clickhouse_connect.driver.client import Client
 
 from riskforge.data.entities import EntityLevel
@@ -24,6 +30,7 @@ from riskforge.features.base import FeatureGroup, SqlContext
 RESERVED = ("processing_date", "entity_id", "group_key", "baseline_score", "label_grade", "segment")
 LABEL_TABLES = {"raw_address_labels", "alert_dispositions"}
 POINT_IN_TIME = "others_before_snapshot"
+PACKED = "__"  # prefix of the per-group array columns, which no reserved name has
 
 
 @dataclass(frozen=True)
@@ -76,12 +83,15 @@ def plan_extract(
             if column in owner:
                 raise ConfigError(f"feature column {column!r} is produced by both {owner[column]!r} and {group.name!r}")
             owner[column] = group.name
+        columns_by_group[group.name] = list(part.columns)
+        if not part.columns:
+            continue
         alias = f"g_{group.name}"
-        ctes.append(f"{alias} AS ({part.sql})")
+        packed = ", ".join(f"ifNull(toFloat32({c}), toFloat32(nan))" for c in part.columns)
+        ctes.append(f"{alias} AS (SELECT {', '.join(keys)}, [{packed}] AS values FROM ({part.sql}))")
         on = " AND ".join(f"{alias}.{k} = e.{k}" for k in keys)
         joins.append(f"LEFT JOIN {alias} ON {on}")
-        selects += [f"{alias}.{c} AS {c}" for c in part.columns]
-        columns_by_group[group.name] = list(part.columns)
+        selects.append(f"{alias}.values AS {packed_column(group.name)}")
     head = [
         "e.processing_date AS processing_date",
         f"e.{level.id_column} AS entity_id",
@@ -128,3 +138,32 @@ def fetch(client: Client, plan: ExtractPlan, parameters: dict[str, Any], determi
     thread, so floating-point aggregates are summed in the same order every time."""
     settings = {"max_threads": 1} if deterministic else None
     return client.query_arrow(plan.sql, parameters={**parameters, **plan.parameters}, settings=settings)
+
+
+def packed_column(group: str) -> str:
+    """The name of the extract column that carries ``group``'s feature values."""
+    return f"{PACKED}{group}"
+
+
+def feature_block(table: pa.Table, group: str, width: int) -> np.ndarray:
+    """A group's feature values as a float32 (rows, width) array: its extract column reshaped, without a
+    copy when every row has the group's values; rows without (an empty array) are all NaN."""
+    packed = table[packed_column(group)]
+    values = pc.list_flatten(packed).to_numpy().reshape(-1, width)
+    if len(values) == len(packed):
+        return values
+    block = np.full((len(packed), width), np.nan, dtype=np.float32)
+    block[pc.list_value_length(packed).to_numpy() == width] = values
+    return block
+
+
+def feature_table(table: pa.Table, plan: ExtractPlan) -> pa.Table:
+    """The extract with each group's array replaced by its named Float32 columns: for reading and for
+    testing a group, not for the training path (which reshapes the arrays straight into the matrix)."""
+    head = [name for name in table.column_names if not name.startswith(PACKED)]
+    arrays, names = [table[name] for name in head], list(head)
+    for group, columns in plan.columns_by_group.items():
+        if columns:
+            arrays += [pa.array(c) for c in np.ascontiguousarray(feature_block(table, group, len(columns)).T)]
+            names += columns
+    return pa.table(arrays, names=names)

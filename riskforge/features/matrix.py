@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from riskforge.data.extract import feature_block
 from riskforge.errors import DataError
 from riskforge.features.base import FeatureGroup
 
@@ -42,10 +43,6 @@ class FeatureMatrix:
     X: np.ndarray
     feature_names: list[str]
     states: dict[str, dict[str, Any]]
-
-
-def _float32(column: pa.ChunkedArray) -> np.ndarray:
-    return pc.cast(column, pa.float32()).to_numpy(zero_copy_only=False)
 
 
 def protocol_rows(table: pa.Table) -> Rows:
@@ -83,17 +80,24 @@ def build_matrix(
     names: list[str] = []
     fitted: dict[str, dict[str, Any]] = {}
     for group, params, sql_columns in groups:
-        columns = {name: _float32(table[name]) for name in sql_columns}
+        if not sql_columns:
+            continue
+        block = feature_block(table, group.name, len(sql_columns))
         if group.stateful:
+            columns = dict(zip(sql_columns, block.T, strict=True))
             if states is not None:
                 state = states[group.name]
             else:
                 state = group.fit({n: v[fit_rows] for n, v in columns.items()}, params)
             fitted[group.name] = state
             columns = group.transform(columns, state, params)
-        names += list(columns)
-        blocks += [np.asarray(v, dtype=np.float32) for v in columns.values()]
-    X = np.column_stack(blocks) if blocks else np.empty((table.num_rows, 0), dtype=np.float32)
+            if not columns:
+                continue
+            sql_columns = list(columns)
+            block = np.column_stack([np.asarray(v, dtype=np.float32) for v in columns.values()])
+        names += sql_columns
+        blocks.append(block)
+    X = np.hstack(blocks) if blocks else np.empty((table.num_rows, 0), dtype=np.float32)
     return FeatureMatrix(X=X, feature_names=names, states=fitted)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from riskforge.data.entities import entity_level
-from riskforge.data.extract import fetch, plan_extract
+from riskforge.data.extract import feature_table, fetch, plan_extract
 from riskforge.plugin_manager import registry
 from riskforge.warehouse import Warehouse, table_columns
 from riskforge.warehouse.migrate import migrate
@@ -76,7 +77,7 @@ def shapes(tmp_path: Path) -> dict[str, dict[str, float]]:
         )
         parameters = {"database": "risk_scoring_shapes", "window": 7, "start_date": DAY, "end_date": DAY}
         table = fetch(client, plan, {**parameters, "as_of": DAY, "dates": [DAY]})
-    rows = table.to_pylist()
+    rows = feature_table(table, plan).to_pylist()
     return {row["group_key"]: row for row in rows}
 
 
@@ -105,4 +106,4 @@ def test_dust_is_ignored_and_a_fan_out_is_counted(shapes) -> None:
 
 def test_an_address_without_flows_has_no_shape(shapes) -> None:
     quiet = shapes["quiet"]
-    assert quiet["flow_fan_out"] is None and quiet["flow_second_hop_recipients"] == 0
+    assert math.isnan(quiet["flow_fan_out"]) and quiet["flow_second_hop_recipients"] == 0
