@@ -17,6 +17,7 @@ import pyarrow as pa
 from clickhouse_connect.driver.exceptions import ClickHouseError
 
 from riskforge import signals
+from riskforge.arrays import distinct
 from riskforge.data import cache
 from riskforge.data.extract import ExtractPlan, fetch, plan_extract
 from riskforge.data.window import WindowInfo, inspect_window
@@ -32,7 +33,7 @@ from riskforge.evaluation.split import (
     disjoint_training,
     split_dates,
 )
-from riskforge.features.matrix import FeatureMatrix, Rows, build_matrix, protocol_rows, uninformative_columns
+from riskforge.features.matrix import FeatureMatrix, Rows, build_matrix, protocol_rows
 from riskforge.models.base import Part, TrainingSet
 from riskforge.plugin_manager import plugin_manager
 from riskforge.progress import RunProgress
@@ -68,7 +69,7 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
     with progress.phase("extract"):
         info, date_split, plan, table, fingerprint = extract(run)
     with progress.phase("features"):
-        data, matrix, dropped, data_stats, split_stats = build_training_set(run, table, plan, date_split)
+        data, matrix, data_stats, split_stats = build_training_set(run, table, plan, date_split)
     cfg = run.cfg
     fit_plan = run.model_type.plan(
         cfg.model,
@@ -93,7 +94,7 @@ def _train(run: Run, progress: RunProgress) -> TrainResult:
         feature_groups=_columns_by_group(run, plan, data.feature_names),
         feature_state=matrix.states,
         monitoring_reference=drift_reference,
-        dropped_columns=dropped,
+        dropped_columns=matrix.dropped,
         date_split=date_split,
         data_stats=data_stats,
         split_stats=split_stats,
@@ -177,9 +178,9 @@ def data_fingerprint(client: Any, database: str, tables: list[str]) -> str:
 
 def build_training_set(
     run: Run, table: pa.Table, plan: ExtractPlan, date_split: DateSplit
-) -> tuple[TrainingSet, FeatureMatrix, dict[str, str], dict[str, Any], dict[str, Any]]:
-    """Targets, split parts, entity-disjoint training, sanity gates, the feature matrix (stateful groups
-    fitted on the training rows only), and uninformative columns dropped."""
+) -> tuple[TrainingSet, FeatureMatrix, dict[str, Any], dict[str, Any]]:
+    """Targets, split parts, entity-disjoint training, sanity gates, and the feature matrix of the rows
+    kept (stateful groups fitted and uninformative columns dropped on the training rows only)."""
     rows = protocol_rows(table)
     check_unique(rows)
     y, labelled = run.model_type.targets(rows.grade, run.cfg.model, run.cfg.labels.unlabelled)
@@ -192,23 +193,22 @@ def build_training_set(
     counts = class_counts(part, y, rows.group_code)
     check_gates(counts, run.cfg.split.min_positives)
     groups = [(group, params, plan.columns_by_group[group.name]) for group, params in run.groups]
-    matrix = build_matrix(table, groups, fit_rows=part == TRAIN)
-    dropped = uninformative_columns(matrix.X[part == TRAIN], matrix.feature_names)
-    keep = [j for j, name in enumerate(matrix.feature_names) if name not in dropped]
-    if not keep:
+    matrix_rows = np.flatnonzero(in_cv | (part == TEST))  # date order: CV rows (train, validation), test
+    matrix = build_matrix(table, groups, rows=matrix_rows, fit_rows=part[matrix_rows] == TRAIN)
+    if not matrix.feature_names:
         raise DataError("every feature column is constant or null on the training rows")
-    names = [matrix.feature_names[j] for j in keep]
+    at = part[matrix_rows]
     data = TrainingSet(
-        feature_names=names,
-        train=_part(matrix.X, rows, y, part == TRAIN, keep),
-        validation=_part(matrix.X, rows, y, part == VALIDATION, keep),
-        test=_part(matrix.X, rows, y, part == TEST, keep),
-        cv=_part(matrix.X, rows, y, in_cv, keep),
+        feature_names=matrix.feature_names,
+        train=_part(matrix.X, rows, y, matrix_rows, np.flatnonzero(at == TRAIN)),
+        validation=_part(matrix.X, rows, y, matrix_rows, np.flatnonzero(at == VALIDATION)),
+        test=_part(matrix.X, rows, y, matrix_rows, np.flatnonzero(at == TEST)),
+        cv=_part(matrix.X, rows, y, matrix_rows, np.arange(int(in_cv.sum()))),
     )
     used = part != DROPPED
     data_stats = {
         "num_samples": int(used.sum()),
-        "num_features": len(names),
+        "num_features": len(matrix.feature_names),
         "positive_rate": float((y[used] > 0).mean()),
         "rows_extracted": len(rows),
         "unlabelled_rows_excluded": int((~labelled).sum()) if run.cfg.labels.unlabelled == "exclude" else 0,
@@ -216,13 +216,16 @@ def build_training_set(
         "classes": counts,
     }
     split_stats = {"rows_dropped_entity_disjoint": int(overlap.sum()), "entity_disjoint": run.cfg.split.entity_disjoint}
-    return data, matrix, dropped, data_stats, split_stats
+    return data, matrix, data_stats, split_stats
 
 
-def _part(X: np.ndarray, rows: Rows, y: np.ndarray, mask: np.ndarray, columns: list[int]) -> Part:
-    index = np.flatnonzero(mask)
+def _part(X: np.ndarray, rows: Rows, y: np.ndarray, matrix_rows: np.ndarray, positions: np.ndarray) -> Part:
+    """The part at ``positions`` of the matrix (whose rows are ``matrix_rows`` of the extract): a view when
+    they are one run of rows, as every part is unless entity-disjoint training took rows out of train."""
+    index = matrix_rows[positions]
+    one_run = len(positions) and positions[-1] - positions[0] + 1 == len(positions)
     return Part(
-        X=np.ascontiguousarray(X[np.ix_(index, columns)]),
+        X=X[positions[0] : positions[-1] + 1] if one_run else X[positions],
         y=y[index],
         day=rows.day[index],
         entity_id=rows.entity_id[index],
@@ -234,7 +237,7 @@ def _part(X: np.ndarray, rows: Rows, y: np.ndarray, mask: np.ndarray, columns: l
 def check_unique(rows: Rows) -> None:
     """One row per (processing_date, entity) after deduplication, or the run is refused."""
     keys = rows.day.astype(np.int64) * (int(rows.entity_code.max(initial=0)) + 1) + rows.entity_code
-    duplicated = len(keys) - len(np.unique(keys))
+    duplicated = len(keys) - len(distinct(keys))
     if duplicated:
         raise DataError(
             f"{duplicated} duplicated entity rows after deduplication",
@@ -252,8 +255,8 @@ def class_counts(part: np.ndarray, y: np.ndarray, group: np.ndarray) -> dict[str
             "rows": int(rows.sum()),
             "positives": int(positive.sum()),
             "negatives": int(negative.sum()),
-            "positive_entities": len(np.unique(group[positive])),
-            "negative_entities": len(np.unique(group[negative])),
+            "positive_entities": len(distinct(group[positive])),
+            "negative_entities": len(distinct(group[negative])),
         }
     return counts
 

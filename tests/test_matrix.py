@@ -62,14 +62,21 @@ def test_feature_table_names_every_column_in_plan_order() -> None:
     assert packed_column("plain") not in table.column_names
 
 
-def test_stateful_groups_are_fitted_on_the_given_rows_and_reuse_a_stored_state() -> None:
+def test_training_fits_states_and_drops_columns_on_the_fit_rows_only() -> None:
     groups = [(Plain(), {}, ["x", "y"]), (Centred(), {}, ["v"])]
-    fitted = build_matrix(extract(), groups, fit_rows=np.array([True, True, False]))
-    assert fitted.feature_names == ["x", "y", "v_centred"]
-    assert fitted.states == {"centred": {"mean": 15.0}}
-    np.testing.assert_array_equal(fitted.X[:, 2], [-5, 5, 45])
-    assert fitted.X.dtype == np.float32 and fitted.X.flags.c_contiguous and fitted.X.flags.writeable
+    fitted = build_matrix(extract(), groups, rows=np.array([2, 0]), fit_rows=np.array([True, True]))
+    assert fitted.states == {"centred": {"mean": 35.0}}
+    assert fitted.dropped == {"y": "constant"}  # 2 on row 0, missing on row 2
+    assert fitted.feature_names == ["x", "v_centred"]
+    np.testing.assert_array_equal(fitted.X, np.array([[3, 25], [1, -25]], dtype=np.float32))
+    assert fitted.X.flags.c_contiguous and fitted.X.flags.writeable
 
+    only_b = build_matrix(extract(), groups, fit_rows=np.array([False, True, False]))
+    assert only_b.dropped == {"x": "all null", "y": "all null", "v_centred": "constant"}
+
+
+def test_scoring_uses_the_stored_state_and_keeps_every_column() -> None:
+    groups = [(Plain(), {}, ["x", "y"]), (Centred(), {}, ["v"])]
     scored = build_matrix(extract(), groups, states={"centred": {"mean": 0.0}})
+    assert scored.feature_names == ["x", "y", "v_centred"] and scored.dropped == {}
     np.testing.assert_array_equal(scored.X[:, 2], [10, 20, 60])
-    np.testing.assert_array_equal(scored.X[:, :2], fitted.X[:, :2])

@@ -3,6 +3,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from riskforge.arrays import distinct
 from riskforge.errors import DataError
 from riskforge.evaluation.split import (
     DROPPED,
@@ -82,3 +83,9 @@ def test_entity_folds_keep_entities_whole_and_spread_positive_entities_evenly() 
     assert [t.tolist() for t in tests] == [t.tolist() for _, t in entity_folds(y, group, 5, seed=3)]
     assert [t.tolist() for t in tests] != [t.tolist() for _, t in entity_folds(y, group, 5, seed=4)]
     assert entity_folds(y, group, 1, seed=3) == []
+
+
+def test_distinct_matches_numpy_unique_including_empty_and_negative_codes() -> None:
+    rng = np.random.default_rng(3)
+    for values in (rng.integers(-50, 50, 1000), np.array([], dtype=np.int64), np.array([7, 7, 7])):
+        np.testing.assert_array_equal(distinct(values), np.unique(values))

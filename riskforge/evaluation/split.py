@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from riskforge.arrays import distinct
 from riskforge.errors import DataError
 
 TRAIN, VALIDATION, TEST, DROPPED = 0, 1, 2, -1
@@ -89,7 +90,7 @@ def split_dates(dates: list[dt.date], validation: float, test: float, embargo_da
 
 def disjoint_training(part: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Mask of training rows whose entity also appears in validation or test (to be dropped)."""
-    held_out = np.unique(group[(part == VALIDATION) | (part == TEST)])
+    held_out = distinct(group[(part == VALIDATION) | (part == TEST)])
     return (part == TRAIN) & np.isin(group, held_out)
 
 

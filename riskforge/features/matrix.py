@@ -6,8 +6,7 @@ decided on training rows only, and reported so the run's metadata can list them.
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,8 @@ import pyarrow.compute as pc
 from riskforge.data.extract import feature_block
 from riskforge.errors import DataError
 from riskforge.features.base import FeatureGroup
+
+ROWS_PER_COPY = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,13 @@ class Rows:
 
 @dataclass(frozen=True)
 class FeatureMatrix:
-    """The float32 feature matrix, its column names, and each stateful group's fitted state."""
+    """The float32 feature matrix, its column names, each stateful group's fitted state, and the columns
+    left out as uninformative on the training rows (with the reason)."""
 
     X: np.ndarray
     feature_names: list[str]
     states: dict[str, dict[str, Any]]
+    dropped: dict[str, str] = field(default_factory=dict)
 
 
 def protocol_rows(table: pa.Table) -> Rows:
@@ -68,16 +71,20 @@ def _codes(column: pa.ChunkedArray) -> np.ndarray:
 def build_matrix(
     table: pa.Table,
     groups: list[tuple[FeatureGroup, dict[str, Any], list[str]]],
+    rows: np.ndarray | None = None,
     fit_rows: np.ndarray | None = None,
     states: dict[str, dict[str, Any]] | None = None,
 ) -> FeatureMatrix:
-    """Assemble the matrix group by group: each group's SQL columns, passed through its ``transform``.
+    """The matrix of the extract's ``rows`` (indices, in the order wanted; default all), group by group:
+    each group's SQL columns, passed through its ``transform``, written once into one float32 array.
 
-    Stateful groups are fitted on ``fit_rows`` (the training rows) when training, or use the ``states``
-    stored with a model when scoring, so a new day sees exactly the training statistics. Nulls are NaN.
+    Training passes ``fit_rows`` (a mask over ``rows``: the training rows): stateful groups are fitted on
+    them, and columns constant or all null on them are left out and listed in ``dropped``. Scoring passes
+    the ``states`` stored with a model instead, so a new day sees exactly the training statistics.
     """
-    blocks: list[np.ndarray] = []
-    names: list[str] = []
+    take = np.arange(table.num_rows) if rows is None else rows
+    fit_index = take[fit_rows] if fit_rows is not None else None
+    pieces: list[tuple[list[str], np.ndarray]] = []
     fitted: dict[str, dict[str, Any]] = {}
     for group, params, sql_columns in groups:
         if not sql_columns:
@@ -85,29 +92,43 @@ def build_matrix(
         block = feature_block(table, group.name, len(sql_columns))
         if group.stateful:
             columns = dict(zip(sql_columns, block.T, strict=True))
-            if states is not None:
-                state = states[group.name]
-            else:
-                state = group.fit({n: v[fit_rows] for n, v in columns.items()}, params)
+            state = (
+                states[group.name]
+                if states is not None
+                else group.fit({n: v[fit_index] for n, v in columns.items()}, params)
+            )
             fitted[group.name] = state
             columns = group.transform(columns, state, params)
             if not columns:
                 continue
             sql_columns = list(columns)
             block = np.column_stack([np.asarray(v, dtype=np.float32) for v in columns.values()])
-        names += sql_columns
-        blocks.append(block)
-    X = np.hstack(blocks) if blocks else np.empty((table.num_rows, 0), dtype=np.float32)
-    return FeatureMatrix(X=X, feature_names=names, states=fitted)
+        pieces.append((sql_columns, block))
+    dropped: dict[str, str] = {}
+    if fit_index is not None:
+        mask = np.zeros(table.num_rows, dtype=bool)
+        mask[fit_index] = True
+        for names, block in pieces:
+            dropped.update(_uninformative(block, names, mask))
+    names = [n for columns, _ in pieces for n in columns if n not in dropped]
+    X = np.empty((len(take), len(names)), dtype=np.float32)
+    start = 0
+    for columns, block in pieces:
+        kept = np.array([j for j, n in enumerate(columns) if n not in dropped], dtype=np.intp)
+        for lo in range(0, len(take), ROWS_PER_COPY):  # copied in slices: no matrix-sized temporary
+            rows_now = take[lo : lo + ROWS_PER_COPY]
+            X[lo : lo + len(rows_now), start : start + len(kept)] = block[np.ix_(rows_now, kept)]
+        start += len(kept)
+    return FeatureMatrix(X=X, feature_names=names, states=fitted, dropped=dropped)
 
 
-def uninformative_columns(X: np.ndarray, names: list[str]) -> dict[str, str]:
-    """Columns of ``X`` (training rows) that are all null or constant, with the reason."""
+def _uninformative(block: np.ndarray, names: list[str], rows: np.ndarray) -> dict[str, str]:
+    """Columns of ``block`` that are all null or constant on ``rows`` (a mask), with the reason; reduced
+    in place, without copying the rows out."""
+    where = rows[:, None]
+    low = np.fmin.reduce(block, axis=0, where=where, initial=np.nan)
+    high = np.fmax.reduce(block, axis=0, where=where, initial=np.nan)
     dropped = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns are exactly what we look for
-        low = np.nanmin(X, axis=0) if len(X) else np.full(X.shape[1], np.nan)
-        high = np.nanmax(X, axis=0) if len(X) else np.full(X.shape[1], np.nan)
     for j, name in enumerate(names):
         if np.isnan(low[j]):
             dropped[name] = "all null"
