@@ -126,6 +126,16 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}"
 
 
+def commit() -> str:
+    """The code measured: its short commit, marked dirty when riskforge's sources differ from it."""
+    git = ("git", "-C", str(HERE))
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run(
+        [*git, "status", "--porcelain", "--", "../riskforge", "../configs", "../schema"], capture_output=True, text=True
+    ).stdout.strip()
+    return (head or "unknown") + ("-dirty" if changed else "")
+
+
 def write_report(rows: list[dict]) -> None:
     lines = [
         "# Benchmark results",
@@ -134,14 +144,14 @@ def write_report(rows: list[dict]) -> None:
         "peak RSS in MB above an interpreter that only imported riskforge's dependencies; `ratio` is riskforge's",
         "total (all phases) over the floor (the same LightGBM work done by a plain script on the same matrix).",
         "",
-        "| date | alerts | features | " + " | ".join(PHASES) + " | total | floor | ratio | peak RSS |",
-        "|---|---:|---:|" + "---:|" * (len(PHASES) + 4),
+        "| date | commit | alerts | features | " + " | ".join(PHASES) + " | total | floor | ratio | peak RSS |",
+        "|---|---|---:|---:|" + "---:|" * (len(PHASES) + 4),
     ]
     for r in rows:
         phases = " | ".join(f"{r['phases'][f'{name}_s']:.1f}" for name in PHASES)
         lines.append(
-            f"| {r['date'][:10]} | {r['n_alerts']:,} | {r['n_features']} | {phases} | {r['phases']['total_s']:.1f} "
-            f"| {r['floor_s']:.1f} | {r['ratio']:.2f} | {r['peak_rss_mb']:.0f} |"
+            f"| {r['date'][:10]} | {r.get('commit', '')} | {r['n_alerts']:,} | {r['n_features']} | {phases} "
+            f"| {r['phases']['total_s']:.1f} | {r['floor_s']:.1f} | {r['ratio']:.2f} | {r['peak_rss_mb']:.0f} |"
         )
     existing = REPORT.read_text() if REPORT.exists() else ""
     notes = existing.split("\n## ", 1)[1] if "\n## " in existing else ""
@@ -181,6 +191,7 @@ def main() -> None:
             "peak_rss_mb": round(peak - baseline_rss, 1),
             "command": "riskforge " + " ".join(command[3:]),
             "machine": machine(),
+            "commit": commit(),
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         rows.append(row)
