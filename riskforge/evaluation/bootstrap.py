@@ -2,7 +2,7 @@
 
 Rows of one entity are correlated (many snapshots, one label), so resampling rows would make the
 intervals too narrow. Each replicate is a vector of draw counts per entity; multiplied by sparse
-(entity, score rank) class counts it gives the replicate's weighted ROC counts, a chunk of replicates
+(entity, score column) class counts it gives the replicate's weighted ROC counts, a chunk of replicates
 at a time.
 """
 
@@ -11,18 +11,27 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from riskforge.arrays import distinct
+
 CHUNK = 64
 
 
-def _tie_groups(score: np.ndarray) -> tuple[np.ndarray, int]:
-    """Dense rank of each score (ties share a rank), ascending."""
-    _, inverse = np.unique(score, return_inverse=True)
-    return inverse.ravel(), int(inverse.max()) + 1
+def _roc_columns(y: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each row's column in the ROC count matrices, ascending by score: one column per distinct score of
+    a positive, and one for the negatives scored strictly between two of those (a negative tied with a
+    positive shares its column, counted half). The AUC needs nothing finer, and there are at most twice
+    as many columns as the positives' distinct scores, against one per distinct score."""
+    _, rank = np.unique(score, return_inverse=True)
+    rank = rank.ravel()
+    positive_ranks = distinct(rank[y == 1])
+    below = np.searchsorted(positive_ranks, rank)  # how many positive scores lie below each row's
+    tied = np.append(positive_ranks, -1)[below] == rank
+    return 2 * below + tied, 2 * len(positive_ranks) + 1
 
 
 def weighted_auc(y: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """ROC AUC under row weights (Mann-Whitney with ties counted half); ``weights`` is (replicates, rows)."""
-    rank, n_ranks = _tie_groups(score)
+    rank, n_ranks = _roc_columns(y, score)
     reps = weights.shape[0]
     offset = (np.arange(reps)[:, None] * n_ranks + rank[None, :]).ravel()
     pos = np.bincount(offset, (weights * (y == 1)).ravel(), reps * n_ranks).reshape(reps, n_ranks)
@@ -31,7 +40,7 @@ def weighted_auc(y: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.nd
 
 
 def _auc(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
-    """AUC per replicate from the weighted positives and negatives at each score rank (ascending)."""
+    """AUC per replicate from the weighted positives and negatives in each score column (ascending)."""
     below = np.cumsum(neg, axis=1) - neg
     total = pos.sum(axis=1) * neg.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -39,9 +48,9 @@ def _auc(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
 
 
 def _per_unit(y: np.ndarray, score: np.ndarray, unit: np.ndarray, n_units: int) -> tuple[sparse.csr_matrix, ...]:
-    """Positive and negative rows counted per (entity, score rank): a replicate's draw counts of the
-    entities times these matrices are its weighted class totals per rank, without a row-sized pass."""
-    rank, n_ranks = _tie_groups(score)
+    """Positive and negative rows counted per (entity, score column): a replicate's draw counts of the
+    entities times these matrices are its weighted class totals per column, without a row-sized pass."""
+    rank, n_ranks = _roc_columns(y, score)
     return tuple(
         sparse.csr_matrix((np.ones(int(mask.sum())), (unit[mask], rank[mask])), shape=(n_units, n_ranks))
         for mask in (y == 1, y == 0)
