@@ -145,16 +145,30 @@ def packed_column(group: str) -> str:
     return f"{PACKED}{group}"
 
 
-def feature_block(table: pa.Table, group: str, width: int) -> np.ndarray:
-    """A group's feature values as a float32 (rows, width) array: its extract column reshaped, without a
-    copy when every row has the group's values; rows without (an empty array) are all NaN."""
-    packed = table[packed_column(group)]
-    values = pc.list_flatten(packed).to_numpy().reshape(-1, width)
+def feature_chunks(table: pa.Table, group: str, width: int) -> list[tuple[int, np.ndarray]]:
+    """A group's feature values chunk by chunk of the extract, as (first row, float32 (rows, width) array)
+    pairs: views of the Arrow buffers where every row has the group's values; where a row has none (an
+    empty array), a filled copy with NaN in that row."""
+    chunks, first = [], 0
+    for chunk in table[packed_column(group)].chunks:
+        chunks.append((first, _block(chunk, width)))
+        first += len(chunk)
+    return chunks
+
+
+def _block(packed: pa.Array, width: int) -> np.ndarray:
+    values = packed.flatten().to_numpy().reshape(-1, width)
     if len(values) == len(packed):
         return values
     block = np.full((len(packed), width), np.nan, dtype=np.float32)
-    block[pc.list_value_length(packed).to_numpy() == width] = values
+    block[pc.list_value_length(packed).to_numpy(zero_copy_only=False) == width] = values
     return block
+
+
+def feature_block(table: pa.Table, group: str, width: int) -> np.ndarray:
+    """A group's feature values as one float32 (rows, width) array (see ``feature_chunks``)."""
+    blocks = [block for _, block in feature_chunks(table, group, width)]
+    return blocks[0] if len(blocks) == 1 else np.concatenate([np.empty((0, width), np.float32), *blocks])
 
 
 def feature_table(table: pa.Table, plan: ExtractPlan) -> pa.Table:

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from riskforge.data.extract import feature_block
+from riskforge.data.extract import feature_block, feature_chunks
 from riskforge.errors import DataError
 from riskforge.features.base import FeatureGroup
 
@@ -84,50 +84,52 @@ def build_matrix(
     """
     take = np.arange(table.num_rows) if rows is None else rows
     fit_index = take[fit_rows] if fit_rows is not None else None
-    pieces: list[tuple[list[str], np.ndarray]] = []
+    pieces: list[tuple[list[str], list[tuple[int, np.ndarray]]]] = []
     fitted: dict[str, dict[str, Any]] = {}
     for group, params, sql_columns in groups:
         if not sql_columns:
             continue
-        block = feature_block(table, group.name, len(sql_columns))
-        if group.stateful:
-            columns = dict(zip(sql_columns, block.T, strict=True))
-            state = (
-                states[group.name]
-                if states is not None
-                else group.fit({n: v[fit_index] for n, v in columns.items()}, params)
-            )
-            fitted[group.name] = state
-            columns = group.transform(columns, state, params)
-            if not columns:
-                continue
-            sql_columns = list(columns)
+        if not group.stateful:
+            pieces.append((sql_columns, feature_chunks(table, group.name, len(sql_columns))))
+            continue
+        columns = dict(zip(sql_columns, feature_block(table, group.name, len(sql_columns)).T, strict=True))
+        if states is not None:
+            state = states[group.name]
+        else:
+            state = group.fit({n: v[fit_index] for n, v in columns.items()}, params)
+        fitted[group.name] = state
+        columns = group.transform(columns, state, params)
+        if columns:
             block = np.column_stack([np.asarray(v, dtype=np.float32) for v in columns.values()])
-        pieces.append((sql_columns, block))
+            pieces.append(
+                (list(columns), [(lo, block[lo : lo + ROWS_PER_COPY]) for lo in range(0, len(block), ROWS_PER_COPY)])
+            )
     dropped: dict[str, str] = {}
     if fit_index is not None:
         mask = np.zeros(table.num_rows, dtype=bool)
         mask[fit_index] = True
-        for names, block in pieces:
-            dropped.update(_uninformative(block, names, mask))
+        for names, chunks in pieces:
+            dropped.update(_uninformative(chunks, names, mask))
     names = [n for columns, _ in pieces for n in columns if n not in dropped]
     X = np.empty((len(take), len(names)), dtype=np.float32)
     start = 0
-    for columns, block in pieces:
+    for columns, chunks in pieces:  # chunk by chunk: no matrix-sized temporary
         kept = np.array([j for j, n in enumerate(columns) if n not in dropped], dtype=np.intp)
-        for lo in range(0, len(take), ROWS_PER_COPY):  # copied in slices: no matrix-sized temporary
-            rows_now = take[lo : lo + ROWS_PER_COPY]
-            X[lo : lo + len(rows_now), start : start + len(kept)] = block[np.ix_(rows_now, kept)]
+        for first, block in chunks:
+            at = np.flatnonzero((take >= first) & (take < first + len(block)))
+            X[at, start : start + len(kept)] = block[np.ix_(take[at] - first, kept)]
         start += len(kept)
     return FeatureMatrix(X=X, feature_names=names, states=fitted, dropped=dropped)
 
 
-def _uninformative(block: np.ndarray, names: list[str], rows: np.ndarray) -> dict[str, str]:
-    """Columns of ``block`` that are all null or constant on ``rows`` (a mask), with the reason; reduced
-    in place, without copying the rows out."""
-    where = rows[:, None]
-    low = np.fmin.reduce(block, axis=0, where=where, initial=np.nan)
-    high = np.fmax.reduce(block, axis=0, where=where, initial=np.nan)
+def _uninformative(chunks: list[tuple[int, np.ndarray]], names: list[str], rows: np.ndarray) -> dict[str, str]:
+    """Columns that are all null or constant on ``rows`` (a mask over the extract), with the reason;
+    reduced in place, chunk by chunk, without copying the rows out."""
+    low = high = np.full(len(names), np.nan, dtype=np.float32)
+    for first, block in chunks:
+        where = rows[first : first + len(block), None]
+        low = np.fmin(low, np.fmin.reduce(block, axis=0, where=where, initial=np.nan))
+        high = np.fmax(high, np.fmax.reduce(block, axis=0, where=where, initial=np.nan))
     dropped = {}
     for j, name in enumerate(names):
         if np.isnan(low[j]):
