@@ -203,7 +203,7 @@ def build_training_set(
         train=_part(matrix.X, rows, y, matrix_rows, np.flatnonzero(at == TRAIN)),
         validation=_part(matrix.X, rows, y, matrix_rows, np.flatnonzero(at == VALIDATION)),
         test=_part(matrix.X, rows, y, matrix_rows, np.flatnonzero(at == TEST)),
-        cv=_part(matrix.X, rows, y, matrix_rows, np.arange(int(in_cv.sum()))),
+        cv=_part(matrix.X, rows, y, matrix_rows, np.flatnonzero(at != TEST)),
     )
     used = part != DROPPED
     data_stats = {

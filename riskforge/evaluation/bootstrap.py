@@ -30,13 +30,10 @@ def _roc_columns(y: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def weighted_auc(y: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """ROC AUC under row weights (Mann-Whitney with ties counted half); ``weights`` is (replicates, rows)."""
-    rank, n_ranks = _roc_columns(y, score)
-    reps = weights.shape[0]
-    offset = (np.arange(reps)[:, None] * n_ranks + rank[None, :]).ravel()
-    pos = np.bincount(offset, (weights * (y == 1)).ravel(), reps * n_ranks).reshape(reps, n_ranks)
-    neg = np.bincount(offset, (weights * (y == 0)).ravel(), reps * n_ranks).reshape(reps, n_ranks)
-    return _auc(pos, neg)
+    """ROC AUC under row weights (Mann-Whitney with ties counted half); ``weights`` is (replicates, rows).
+    The bootstrap's own computation with every row its own entity."""
+    pos, neg = _per_unit(y, score, np.arange(len(y)), len(y))
+    return _auc(np.asarray(weights @ pos), np.asarray(weights @ neg))
 
 
 def _auc(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
